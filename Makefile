@@ -1,0 +1,49 @@
+# Everything a person does with this project. Only Python 3.11 and make are assumed.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 1
+DEALS ?= 0
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint schema schema-check migrate seed bench install format
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m db.cli serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+migrate: $(STAMP)
+	$(BIN)/python -m db.cli migrate
+
+seed: $(STAMP)
+	$(BIN)/python -m db.cli migrate
+	$(BIN)/python -m db.cli seed --deals $(DEALS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy db graph
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+schema: $(STAMP)
+	$(BIN)/python -m graph.export_schema > schema.graphql
+
+schema-check: $(STAMP)
+	@$(BIN)/python -m graph.export_schema | diff -u schema.graphql - \
+		|| (echo "schema.graphql is stale: run 'make schema'" && exit 1)

@@ -1,0 +1,1 @@
+"""The system of record: models, migrations, engine and transactional operations."""

@@ -1,0 +1,1 @@
+"""Transactional operations: each enforces the business rules of one change."""

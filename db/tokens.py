@@ -1,0 +1,84 @@
+"""API tokens: created once, stored as SHA-256 digests, revocable at once."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db.models import Account, ApiToken, User, utcnow
+
+TOKEN_PREFIX = "sdk_"
+# last_used_at is written at most this often per token, to keep reads read-only.
+LAST_USED_GRANULARITY = timedelta(minutes=1)
+
+
+def hash_token(token: str) -> str:
+    """The stored digest of a token."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Authenticated:
+    """The user behind a valid token, with their account."""
+
+    user: User
+    account: Account
+    token_id: int
+
+
+async def create_token(*, session: AsyncSession, user_id: int, name: str = "default") -> str:
+    """Make a new token for a user and return its secret (shown only this once)."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(
+        ApiToken(user_id=user_id, name=name, token_hash=hash_token(secret), prefix=secret[:10])
+    )
+    await session.flush()
+    return secret
+
+
+async def revoke_token(*, session: AsyncSession, token_id: int) -> bool:
+    """Revoke a token; returns False when there was no such live token."""
+    result = await session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None))  # type: ignore[union-attr]
+        .values(revoked_at=utcnow())
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def authenticate(*, session: AsyncSession, token: str) -> Authenticated | None:
+    """The active user a live token belongs to, or None."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    digest = hash_token(token)
+    row = (
+        await session.exec(
+            select(ApiToken, User, Account)
+            .join(User, User.id == ApiToken.user_id)  # type: ignore[arg-type]
+            .join(Account, Account.id == User.account_id)  # type: ignore[arg-type]
+            .where(ApiToken.token_hash == digest)
+        )
+    ).first()
+    if row is None:
+        return None
+    api_token, user, account = row
+    # The index found the row; compare in constant time anyway (defence in depth).
+    if not hmac.compare_digest(api_token.token_hash, digest):
+        return None
+    if api_token.revoked_at is not None or not user.is_active:
+        return None
+    now = utcnow()
+    if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_GRANULARITY:
+        await session.execute(
+            update(ApiToken).where(ApiToken.id == api_token.id).values(last_used_at=now)  # type: ignore[arg-type]
+        )
+        await session.commit()
+    assert api_token.id is not None
+    return Authenticated(user=user, account=account, token_id=api_token.id)
