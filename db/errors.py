@@ -30,7 +30,7 @@ class DomainError(Exception):
         self.field = [str(part) for part in field] if field is not None else None
 
 
-class DomainErrors(Exception):
+class BatchError(Exception):
     """Several rejections found while checking one batch; nothing was written."""
 
     def __init__(self, errors: Sequence[DomainError]) -> None:

@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import Account, ApiToken, User, utcnow
 
-TOKEN_PREFIX = "sdk_"
+TOKEN_PREFIX = "sdk_"  # noqa: S105  (a public prefix, not a secret)
 # last_used_at is written at most this often per token, to keep reads read-only.
 LAST_USED_GRANULARITY = timedelta(minutes=1)
 
