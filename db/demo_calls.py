@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,10 +21,19 @@ from db.demo_data import (
     TECH_STACK,
 )
 from db.demo_world import DealDraft, Event, Timeline, pk
-from db.models import ActivityKind, Call, CallSummary, Deal, User
+from db.models import ActivityKind, Call, CallSummary, User
 
 
-def _contacts(deal: Deal, rng: random.Random) -> list[dict[str, Any]]:
+class Prospect(Protocol):
+    """Who a call is with: a deal's customer company and contact."""
+
+    company_name: str
+    company_domain: str
+    contact_name: str
+    contact_email: str
+
+
+def _contacts(deal: Prospect, rng: random.Random) -> list[dict[str, Any]]:
     """The deal's contact and one or two colleagues (some without a known e-mail)."""
     people: list[dict[str, Any]] = [
         {"name": deal.contact_name, "job_title": rng.choice(JOB_TITLES),
@@ -40,7 +49,7 @@ def _contacts(deal: Deal, rng: random.Random) -> list[dict[str, Any]]:
     return people
 
 
-def summary_sections(deal: Deal, product: str, rng: random.Random) -> dict[str, Any]:
+def summary_sections(deal: Prospect, product: str, rng: random.Random) -> dict[str, Any]:
     """The seven sections of a realistic call summary for a deal."""
     return {
         "overview": rng.choice(OVERVIEWS).format(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import update
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import Account, ApiToken, User, utcnow
@@ -47,7 +47,7 @@ async def revoke_token(*, session: AsyncSession, token_id: int) -> bool:
     """Revoke a token; returns False when there was no such live token."""
     result = await session.execute(
         update(ApiToken)
-        .where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None))  # type: ignore[union-attr]
+        .where(col(ApiToken.id) == token_id, col(ApiToken.revoked_at).is_(None))
         .values(revoked_at=utcnow())
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -61,8 +61,8 @@ async def authenticate(*, session: AsyncSession, token: str) -> Authenticated | 
     row = (
         await session.exec(
             select(ApiToken, User, Account)
-            .join(User, User.id == ApiToken.user_id)  # type: ignore[arg-type]
-            .join(Account, Account.id == User.account_id)  # type: ignore[arg-type]
+            .join(User, col(User.id) == ApiToken.user_id)  # type: ignore[arg-type]
+            .join(Account, col(Account.id) == User.account_id)  # type: ignore[arg-type]
             .where(ApiToken.token_hash == digest)
         )
     ).first()

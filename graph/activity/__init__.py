@@ -1,0 +1,1 @@
+"""The activity part of the API."""

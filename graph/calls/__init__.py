@@ -1,0 +1,1 @@
+"""The calls part of the API."""

@@ -1,0 +1,1 @@
+"""The pipelines part of the API."""

@@ -1,0 +1,28 @@
+"""What the app holds for its lifetime: database, broker, schema and settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import strawberry
+
+from db.config import Settings
+from db.engine import Database
+from graph.broker import Broker
+
+
+@dataclass(slots=True)
+class AppState:
+    """Process-wide services, created at startup and closed at shutdown."""
+
+    settings: Settings
+    database: Database
+    broker: Broker
+    schema: strawberry.Schema
+
+    @property
+    def graphiql(self) -> bool:
+        """GraphiQL is on in development, off in production unless switched on."""
+        if self.settings.graphiql is not None:
+            return self.settings.graphiql
+        return not self.settings.production

@@ -1,0 +1,1 @@
+"""The views part of the API."""
