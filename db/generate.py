@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +13,7 @@ from tqdm import tqdm
 from db.config import Settings
 from db.demo import DemoRefusedError, load_demo
 from db.engine import Database
-from db.generate_rows import BatchRows, build_batch
+from db.generate_rows import BatchRows, GeneratorContext, Placement, Side, build_batch
 from db.models import (
     Account,
     AccountKind,
@@ -43,38 +41,6 @@ def table(model: Any) -> Table:
     """The Core table of a model class."""
     result: Table = model.__table__
     return result
-
-
-@dataclass(slots=True)
-class Placement:
-    """Where an account may file a generated deal: a pipeline and its open and closed stages."""
-
-    pipeline_id: int
-    open_stage_ids: list[int]
-    closed_stage_ids: list[int]
-
-
-@dataclass(slots=True)
-class Side:
-    """One account as the generator sees it."""
-
-    account_id: int
-    user_ids: list[int]
-    placements: list[Placement]  # the shared-deal pipeline first
-
-
-@dataclass(slots=True)
-class GeneratorContext:
-    """What generated deals are built on, read once from the database."""
-
-    vendor: Side
-    partners: list[Side]
-    product_ids: list[int]
-    product_names: dict[int, str]
-    expiry_days: int
-    first_number: int
-    today: date
-    now: datetime
 
 
 async def _side(conn: AsyncConnection, account_id: int, shared_pipeline_id: int | None) -> Side:
@@ -231,6 +197,3 @@ async def generate_deals(
             written += size
             bar.update(size)
     return written
-
-
-__all__ = ["BATCH_SIZE", "GeneratorContext", "Placement", "Side", "generate_deals", "timedelta"]

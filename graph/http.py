@@ -8,12 +8,12 @@ from typing import Any
 import orjson
 from graphql import GraphQLError
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
-from strawberry.http.ides import get_graphql_ide_html
+from starlette.responses import Response
 from strawberry.types.graphql import OperationType
 
 from graph.auth import viewer_for
 from graph.context import Context
+from graph.ide import ide_response, wants_ide
 from graph.state import AppState
 
 logger = logging.getLogger("graph.http")
@@ -50,9 +50,8 @@ async def _params(request: Request) -> dict[str, Any] | Response:
 async def graphql_endpoint(request: Request) -> Response:
     """Execute one GraphQL operation for an authenticated viewer."""
     state: AppState = request.app.state.graph
-    wants_ide = state.graphiql and "text/html" in request.headers.get("accept", "")
-    if request.method == "GET" and "query" not in request.query_params and wants_ide:
-        return HTMLResponse(get_graphql_ide_html())
+    if state.graphiql and wants_ide(request):
+        return ide_response(request)
     params = await _params(request)
     if isinstance(params, Response):
         return params

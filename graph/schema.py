@@ -1,4 +1,8 @@
-"""The schema, assembled from each domain's queries, mutations and subscriptions."""
+"""The schema, assembled from each domain's queries, mutations and subscriptions.
+
+Adding a mutation is one new file in its domain's `mutations/` folder plus one
+line in that domain's mutation class list below.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,18 @@ from graph.deals.schema import DealQuery
 from graph.node import NodeQuery
 from graph.pipelines.schema import PipelineQuery
 
-Query = merge_types("Query", (NodeQuery, AccountQuery, DealQuery, PipelineQuery))
+QUERIES: tuple[type, ...] = (NodeQuery, AccountQuery, DealQuery, PipelineQuery)
+MUTATIONS: tuple[type, ...] = ()
+SUBSCRIPTIONS: tuple[type, ...] = ()
+
+Query = merge_types("Query", QUERIES)
+Mutation = merge_types("Mutation", MUTATIONS) if MUTATIONS else None
+Subscription = merge_types("Subscription", SUBSCRIPTIONS) if SUBSCRIPTIONS else None
 
 
 def build_schema() -> strawberry.Schema:
     """The executable schema."""
-    return strawberry.Schema(query=Query)
+    return strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription)
 
 
 schema = build_schema()

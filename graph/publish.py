@@ -1,0 +1,27 @@
+"""Waking subscribers after a change committed: the broker carries ids, never data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from db.ops.activity import Recorded
+from graph.broker import Broker
+
+
+def user_channel(user_id: int) -> str:
+    """Channel that wakes one user's `notificationReceived` subscriptions."""
+    return f"user:{user_id}"
+
+
+def deal_channel(deal_id: int) -> str:
+    """Channel that wakes `dealActivity` subscriptions on one deal."""
+    return f"deal:{deal_id}"
+
+
+async def publish_recorded(broker: Broker, recorded: Iterable[Recorded]) -> None:
+    """Announce committed activities: to each notified user and to the deal's watchers."""
+    for item in recorded:
+        activity = item.activity
+        await broker.publish(deal_channel(activity.deal_id), str(activity.id))
+        for user_id in item.notified_user_ids:
+            await broker.publish(user_channel(user_id), str(activity.id))
