@@ -147,7 +147,8 @@ class _BatchBuilder:
             (partner, ctx.vendor) if rng.random() < 0.75 else (ctx.vendor, partner)
         )
         creator = rng.choice(creator_side.user_ids)
-        created = ctx.now - timedelta(seconds=rng.randint(3600, 730 * 86400))
+        # Skewed towards recent deals, so many approvals are still within their expiry.
+        created = ctx.now - timedelta(seconds=3600 + int(rng.random() ** 2 * 730 * 86400))
         closed = created < ctx.now - timedelta(days=60) and rng.random() < 0.3
         if closed:
             close = min(created.date() + timedelta(days=rng.randint(20, 60)), ctx.today)
