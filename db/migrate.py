@@ -7,6 +7,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.engine import make_url
 
 from db.config import normalize_database_url
 
@@ -21,8 +22,15 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+def _ensure_sqlite_directory(url: str) -> None:
+    parsed = make_url(normalize_database_url(url))
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
 def upgrade(url: str, revision: str = "head") -> None:
     """Migrate the database at `url` to `revision` (blocking; runs its own event loop)."""
+    _ensure_sqlite_directory(url)
     command.upgrade(alembic_config(url), revision)
 
 
