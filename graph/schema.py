@@ -13,9 +13,10 @@ from graph.accounts.schema import AccountQuery
 from graph.deals.schema import DealQuery
 from graph.node import NodeQuery
 from graph.pipelines.schema import PipelineQuery
+from graph.teams.mutations import TeamMutation
 
 QUERIES: tuple[type, ...] = (NodeQuery, AccountQuery, DealQuery, PipelineQuery)
-MUTATIONS: tuple[type, ...] = ()
+MUTATIONS: tuple[type, ...] = (TeamMutation,)
 SUBSCRIPTIONS: tuple[type, ...] = ()
 
 Query = merge_types("Query", QUERIES)

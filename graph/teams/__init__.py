@@ -1,0 +1,1 @@
+"""Deal teams: who works a shared deal."""
