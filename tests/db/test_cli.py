@@ -1,0 +1,188 @@
+"""The operator CLI, run in-process with typer's CliRunner against a fresh database."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+from typer.testing import CliRunner, Result
+
+from db import cli
+from db.config import get_settings
+from db.engine import Database
+from db.models import Account, AccountSettings, Deal, User
+from db.tokens import Authenticated, authenticate
+
+COMMANDS = [
+    "serve",
+    "migrate",
+    "seed",
+    "account-create",
+    "user-create",
+    "token-create",
+    "token-revoke",
+    "token-list",
+]
+
+
+@pytest.fixture
+def run(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Invoke the CLI with DATABASE_URL pointing at the test database."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("APP_ENV", "development")
+    for name in ("HOST", "PORT", "WORKERS", "LOG_LEVEL"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Result:
+        return runner.invoke(cli.app, list(args))
+
+    yield invoke
+    get_settings.cache_clear()
+
+
+def _authenticate(url: str, token: str) -> Authenticated | None:
+    async def work() -> Authenticated | None:
+        database = Database(url)
+        try:
+            async with database.session() as session:
+                return await authenticate(session=session, token=token)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(work())
+
+
+def _count(url: str, model: Any) -> int:
+    async def work() -> int:
+        database = Database(url)
+        try:
+            async with database.session() as session:
+                return int((await session.exec(select(func.count()).select_from(model))).one())
+        finally:
+            await database.dispose()
+
+    return asyncio.run(work())
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str) -> None:
+    result = CliRunner().invoke(cli.app, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage" in result.output
+
+
+def test_token_lifecycle(run: Any, database_url: str) -> None:
+    # given
+    assert run("migrate").exit_code == 0
+    created = run("account-create", "--name", "Acme Partners", "--kind", "PARTNER")
+    assert created.exit_code == 0, created.output
+    user = run(
+        "user-create", "--account-name", "Acme Partners", "--email", "ada@acme.example",
+        "--name", "Ada", "--role", "ADMIN",
+    )  # fmt: skip
+    assert user.exit_code == 0, user.output
+
+    # when
+    made = run("token-create", "--email", "ada@acme.example", "--name", "laptop")
+    secret = made.stdout.strip()
+
+    # then
+    assert made.exit_code == 0, made.output
+    found = _authenticate(database_url, secret)
+    assert found is not None
+    assert found.user.email == "ada@acme.example"
+    assert found.user.role == "ADMIN"
+    listed = run("token-list", "--email", "ada@acme.example")
+    assert listed.exit_code == 0
+    assert "laptop" in listed.output
+    assert secret[:10] in listed.output
+    assert secret not in listed.output
+
+    revoked = run("token-revoke", "--id", str(found.token_id))
+    assert revoked.exit_code == 0, revoked.output
+    assert _authenticate(database_url, secret) is None
+    assert run("token-revoke", "--id", str(found.token_id)).exit_code == 1
+
+
+def test_account_create_makes_settings_and_refuses_duplicates(run: Any, database_url: str) -> None:
+    assert run("migrate").exit_code == 0
+    assert run("account-create", "--name", "SpokeHub", "--kind", "vendor").exit_code == 0
+    assert run("account-create", "--name", "SpokeHub", "--kind", "vendor").exit_code == 1
+    assert _count(database_url, Account) == 1
+    assert _count(database_url, AccountSettings) == 1
+
+
+def test_user_create_needs_exactly_one_account_option(run: Any, database_url: str) -> None:
+    assert run("migrate").exit_code == 0
+    neither = run("user-create", "--email", "a@x.example", "--name", "A")
+    both = run(
+        "user-create", "--email", "a@x.example", "--name", "A", "--account-id", "1",
+        "--account-name", "X",
+    )  # fmt: skip
+    missing = run("user-create", "--email", "a@x.example", "--name", "A", "--account-id", "99")
+    assert (neither.exit_code, both.exit_code, missing.exit_code) == (1, 1, 1)
+    assert _count(database_url, User) == 0
+
+
+def test_token_create_for_unknown_user_fails(run: Any) -> None:
+    assert run("migrate").exit_code == 0
+    assert run("token-create", "--email", "nobody@x.example").exit_code == 1
+
+
+def test_seed_loads_demo_and_generates_deals(run: Any, database_url: str, tmp_path: Path) -> None:
+    tokens_file = tmp_path / "tokens.json"
+    result = run("seed", "--deals", "30", "--tokens-file", str(tokens_file))
+    assert result.exit_code == 0, result.output
+    assert _count(database_url, Deal) == 50 + 30
+    assert len(json.loads(tokens_file.read_text())) == _count(database_url, User) - 1
+
+
+def test_seed_is_refused_in_production(
+    run: Any, database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("APP_ENV", "production")
+    get_settings.cache_clear()
+    result = run("seed", "--deals", "5", "--tokens-file", str(tmp_path / "t.json"))
+    assert result.exit_code == 1
+    assert _count(database_url, Account) == 0
+
+
+def test_serve_loads_demo_prints_tokens_and_starts_uvicorn(
+    run: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    monkeypatch.setattr(cli.uvicorn, "run", lambda *a, **k: calls.append((a, k)))
+    tokens_file = tmp_path / "tokens.json"
+
+    first = run("serve", "--port", "9999", "--tokens-file", str(tokens_file))
+    again = run("serve", "--port", "9999", "--tokens-file", str(tokens_file))
+
+    assert first.exit_code == 0, first.output
+    saved = json.loads(tokens_file.read_text())
+    for output in (first.output, again.output):
+        assert "http://127.0.0.1:9999/graphql" in output
+        assert all(entry["token"] in output for entry in saved)
+    assert calls[0] == (
+        ("graph.app:create_app",),
+        {"factory": True, "host": "127.0.0.1", "port": 9999, "workers": 1, "log_level": "info"},
+    )
+
+
+def test_serve_in_production_loads_no_demo(
+    run: Any, database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(cli.uvicorn, "run", lambda *a, **k: None)
+    monkeypatch.setenv("APP_ENV", "production")
+    get_settings.cache_clear()
+    result = run("serve", "--tokens-file", str(tmp_path / "t.json"))
+    assert result.exit_code == 0, result.output
+    assert "sdk_" not in result.output
+    assert _count(database_url, Account) == 0
