@@ -15,6 +15,7 @@ from db.config import Settings, get_settings
 from db.engine import Database
 from graph.broker import InProcessBroker
 from graph.http import graphql_endpoint
+from graph.ide import static_routes
 from graph.schema import schema
 from graph.state import AppState
 
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *static_routes(enabled=state.graphiql),
         ],
         lifespan=lifespan,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import strawberry
 
@@ -19,6 +20,8 @@ class AppState:
     database: Database
     broker: Broker
     schema: strawberry.Schema
+    # Where GraphiQL finds the demo users' tokens (None: db.demo's default file).
+    demo_tokens_path: Path | None = None
 
     @property
     def graphiql(self) -> bool:

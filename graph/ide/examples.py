@@ -1,0 +1,112 @@
+"""The example operations in `examples/*.graphql`, with variables filled for one demo user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graphql import OperationDefinitionNode, parse
+
+from graph.auth import viewer_for
+from graph.context import Context
+from graph.state import AppState
+
+EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
+
+# What the IDE looks up, as the selected user, to fill the examples' variables.
+LOOKUP = """
+query IdeLookup {
+  viewer {
+    user { id }
+    account { users(first: 100) { nodes { id isActive } } }
+  }
+  deals(first: 50) {
+    nodes {
+      id
+      productsOfInterest { id }
+      team { members { user { id } } }
+      callSummaries(first: 20) { nodes { isShared } }
+    }
+  }
+  pipelines { id }
+  products { id }
+  settings { sharedDealPipeline { id } }
+}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One example document: its file name, text and the variables it declares."""
+
+    name: str
+    query: str
+    variables: tuple[str, ...]
+
+
+def load_examples(directory: Path = EXAMPLES_DIR) -> list[Example]:
+    """The example documents in file-name order (read at each call, so edits show on reload)."""
+    examples = []
+    for path in sorted(directory.glob("*.graphql")):
+        query = path.read_text(encoding="utf-8")
+        declared = [
+            definition.name.value
+            for operation in parse(query).definitions
+            if isinstance(operation, OperationDefinitionNode)
+            for definition in (d.variable for d in operation.variable_definitions or ())
+        ]
+        examples.append(Example(name=path.stem, query=query, variables=tuple(declared)))
+    return examples
+
+
+def _ids(items: list[dict[str, Any]] | None) -> list[str]:
+    return [item["id"] for item in items or () if item]
+
+
+def choose_variables(data: dict[str, Any]) -> dict[str, Any]:
+    """Values that make every example run for this user: one of their deals, a colleague to add…"""
+    me = data["viewer"]["user"]["id"]
+    deals = data["deals"]["nodes"]
+    mine = [d for d in deals if me in {m["user"]["id"] for m in d["team"]["members"]}]
+    with_calls = [d for d in mine if any(c["isShared"] for c in d["callSummaries"]["nodes"])]
+    deal = (with_calls or mine or deals or [None])[0]
+    values: dict[str, Any] = {"teamMemberId": me, "remove": []}
+    if deal is None:
+        return values
+    values["dealId"] = deal["id"]
+    team = {member["user"]["id"] for member in deal["team"]["members"]}
+    colleagues = [
+        user["id"]
+        for user in data["viewer"]["account"]["users"]["nodes"]
+        if user["isActive"] and user["id"] not in team
+    ]
+    values["add"] = colleagues[:1]
+    current = _ids(deal["productsOfInterest"])
+    extra = [pid for pid in _ids(data["products"]) if pid not in current]
+    values["productIds"] = current + extra[:1]
+    current_pipeline = (data["settings"]["sharedDealPipeline"] or {}).get("id")
+    pipelines = _ids(data["pipelines"])
+    others = [pid for pid in pipelines if pid != current_pipeline]
+    if others or pipelines:
+        values["sharedDealPipelineId"] = (others or pipelines)[0]
+    return values
+
+
+async def variables_for(state: AppState, authorization: str) -> dict[str, Any]:
+    """Variable values for the user behind `authorization`, looked up through the API itself."""
+    viewer = await viewer_for(state.database, authorization)
+    if viewer is None:
+        return {}
+    context = Context(
+        database=state.database, settings=state.settings, broker=state.broker, viewer=viewer
+    )
+    result = await state.schema.execute(LOOKUP, context_value=context)
+    if result.errors or not result.data:
+        return {}
+    return choose_variables(result.data)
+
+
+def tab_variables(example: Example, values: dict[str, Any]) -> dict[str, Any]:
+    """The subset of `values` this example declares."""
+    return {name: values[name] for name in example.variables if name in values}
