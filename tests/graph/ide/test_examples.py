@@ -21,7 +21,7 @@ from graph.ide.examples import EXAMPLES_DIR, load_examples
 from graph.schema import schema
 
 # What a newcomer can try from GraphiQL's tabs (issue: explorer and newcomer experience).
-REQUIRED_OPERATIONS = {"DealsHome", "SharedDealCard", "SharedActivityTab"}
+REQUIRED_OPERATIONS = {"DealsHome", "SharedDealCard", "SharedActivityTab", "EditDealTeam"}
 
 
 def _operations(query: str) -> list[OperationDefinitionNode]:
