@@ -35,6 +35,7 @@ from db.models import (
 )
 
 BATCH_SIZE = 2_000
+SQLITE_CACHE_KIB = 256 * 1024
 
 
 def table(model: Any) -> Table:
@@ -193,7 +194,11 @@ async def generate_deals(
                 context=context, rng=rng, first_number=context.first_number + written, size=size
             )
             async with database.transaction() as session:
-                await _write_batch(await session.connection(), rows)
+                conn = await session.connection()
+                if database.is_sqlite:
+                    # Index pages of a large database stay in memory between batches.
+                    await conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+                await _write_batch(conn, rows)
             written += size
             bar.update(size)
     return written
