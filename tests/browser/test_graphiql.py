@@ -51,3 +51,14 @@ def test_deals_home_example_runs_with_the_prefilled_demo_token(page, live_server
     assert all(deal["activeDealRegistrations"] >= 1 for deal in deals["nodes"])
     first_user = live_server.demo_users[0]["name"]
     assert first_user in page.locator("#ide-user option:checked").inner_text()
+
+
+def test_schema_loads_for_docs_and_autocompletion(page, live_server):
+    # given
+    open_graphiql(page, live_server)
+    # when the documentation explorer is opened
+    page.click('button[aria-label="Show Documentation Explorer"]')
+    # then the schema came through introspection with the demo token
+    explorer = page.locator(".graphiql-doc-explorer")
+    explorer.get_by_text("query: Query").wait_for(timeout=15_000)
+    assert "Deal" in explorer.inner_text()
