@@ -52,3 +52,32 @@ async def test_notifications_newest_first_with_unread_count(gql, factory, databa
     ]
     unread_nodes = unread["data"]["viewer"]["notifications"]["nodes"]
     assert [n["activity"]["kind"] for n in unread_nodes] == ["TEAM_MEMBER_ADDED"]
+
+
+async def test_notification_pages_backwards_with_last_and_before(gql, factory):
+    vendor = await factory.org(AccountKind.VENDOR)
+    partner = await factory.org()
+    me = await factory.person(partner)
+    rep = await factory.person(vendor)
+    deal = await factory.deal(partner, vendor, team=[me, rep])
+    for kind in (
+        ActivityKind.PRODUCTS_CHANGED,
+        ActivityKind.TEAM_MEMBER_ADDED,
+        ActivityKind.AMOUNT_CHANGED,
+    ):
+        await factory.activity(deal, rep, kind)
+    query = """query($last: Int, $before: String) { viewer {
+      notifications(last: $last, before: $before) {
+        pageInfo { hasPreviousPage startCursor } nodes { activity { kind } }
+      } } }"""
+
+    oldest = await gql(query, me.token, {"last": 1})
+    page = oldest["data"]["viewer"]["notifications"]
+    newer = await gql(query, me.token, {"last": 2, "before": page["pageInfo"]["startCursor"]})
+
+    assert [n["activity"]["kind"] for n in page["nodes"]] == ["PRODUCTS_CHANGED"]
+    assert page["pageInfo"]["hasPreviousPage"] is True
+    assert [n["activity"]["kind"] for n in newer["data"]["viewer"]["notifications"]["nodes"]] == [
+        "AMOUNT_CHANGED",
+        "TEAM_MEMBER_ADDED",
+    ]
