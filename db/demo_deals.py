@@ -151,8 +151,11 @@ def _plan_placements(draft: DealDraft, session: AsyncSession, line: Timeline) ->
             line.events.append(
                 Event(line.after(draft.deal.created_at, min_hours=72, max_hours=600), draft.deal,
                       ActivityKind.STAGE_CHANGED, mover, side.id,
-                      {"pipeline": pipeline.name, "from_stage": stages[stage.position - 1].name,
-                       "to_stage": stage.name})
+                      {"pipeline_id": pk(pipeline), "pipeline": pipeline.name,
+                       "from_pipeline_id": pk(pipeline), "from_pipeline": pipeline.name,
+                       "from_stage_id": pk(stages[stage.position - 1]),
+                       "from_stage": stages[stage.position - 1].name,
+                       "to_stage_id": pk(stage), "to_stage": stage.name})
             )  # fmt: skip
 
 
@@ -168,7 +171,8 @@ def _plan_products_and_changes(
         line.events.append(
             Event(line.after(deal.created_at, min_hours=30, max_hours=300), deal,
                   ActivityKind.PRODUCTS_CHANGED, actor, actor.account_id,
-                  {"added": [draft.products[0].name], "removed": [dropped.name]})
+                  {"added": [{"product_id": pk(draft.products[0]), "name": draft.products[0].name}],
+                   "removed": [{"product_id": pk(dropped), "name": dropped.name}]})
         )  # fmt: skip
     if rng.random() < 0.2:
         actor = rng.choice(members)

@@ -10,13 +10,23 @@ import strawberry
 from strawberry.tools import merge_types
 
 from graph.accounts.schema import AccountQuery
+from graph.deals.mutations import DealMutation
 from graph.deals.schema import DealQuery
 from graph.node import NodeQuery
+from graph.notifications.mutations import NotificationMutation
 from graph.pipelines.schema import PipelineQuery
+from graph.settings.mutations import SettingsMutation
 from graph.teams.mutations import TeamMutation
+from graph.views.mutations import ViewMutation
 
 QUERIES: tuple[type, ...] = (NodeQuery, AccountQuery, DealQuery, PipelineQuery)
-MUTATIONS: tuple[type, ...] = (TeamMutation,)
+MUTATIONS: tuple[type, ...] = (
+    TeamMutation,
+    DealMutation,
+    SettingsMutation,
+    ViewMutation,
+    NotificationMutation,
+)
 SUBSCRIPTIONS: tuple[type, ...] = ()
 
 Query = merge_types("Query", QUERIES)

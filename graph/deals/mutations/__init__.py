@@ -1,0 +1,14 @@
+"""Deal mutations, one per module, merged into one class."""
+
+from strawberry.tools import merge_types
+
+from graph.deals.mutations.deal_products_update import DealProductsUpdateMutation
+from graph.deals.mutations.deal_stage_update import DealStageUpdateMutation
+
+DealMutation = merge_types(
+    "DealMutation",
+    (
+        DealProductsUpdateMutation,
+        DealStageUpdateMutation,
+    ),
+)
