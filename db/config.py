@@ -25,11 +25,35 @@ class Settings(BaseSettings):
     graphiql: bool | None = None
     introspection: bool | None = None
     log_level: str = "INFO"
+    # Limits checked before execution (see docs/hardening.md).
+    max_body_bytes: int = 1_048_576
+    max_query_depth: int = 15
+    max_aliases: int = 30
+    max_tokens: int = 5_000
+    max_query_cost: int = 1_000
+    max_list_input: int = 100
+    document_cache_size: int = 1_000
+    execution_timeout_seconds: float = 30.0
+    # Cost-based rate limit per token (leaky bucket, Shopify style).
+    rate_limit_enabled: bool = True
+    rate_limit_maximum: float = 1_000.0
+    rate_limit_restore_rate: float = 50.0
+    rate_limit_key_prefix: str = "ratelimit"
 
     @property
     def production(self) -> bool:
         """True when running with production safeguards."""
         return self.app_env.lower() == "production"
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        """GraphiQL is on in development, off in production unless switched on."""
+        return self.graphiql if self.graphiql is not None else not self.production
+
+    @property
+    def introspection_enabled(self) -> bool:
+        """Introspection is on in development, off in production unless switched on."""
+        return self.introspection if self.introspection is not None else not self.production
 
 
 @lru_cache

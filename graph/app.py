@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -14,8 +15,10 @@ from starlette.routing import Route
 from db.config import Settings, get_settings
 from db.engine import Database
 from graph.broker import InProcessBroker
-from graph.http import graphql_endpoint
+from graph.http import GraphQLHTTP
 from graph.ide import static_routes
+from graph.logging import configure_logging
+from graph.middleware import RequestLogMiddleware
 from graph.schema import schema
 from graph.state import AppState
 
@@ -36,6 +39,9 @@ async def readyz(request: Request) -> JSONResponse:
     except Exception:  # any failure means not ready
         checks["database"] = "unreachable"
     checks["broker"] = "ok" if state.broker.healthy else "unreachable"
+    endpoint: GraphQLHTTP = request.app.state.endpoint
+    if endpoint.limiter is not None:
+        checks["rate_limiter"] = "ok" if await endpoint.limiter.ready() else "unreachable"
     ready = all(value == "ok" for value in checks.values())
     return JSONResponse(
         {"status": "ok" if ready else "unavailable", **checks}, 200 if ready else 503
@@ -47,21 +53,27 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     settings = settings or get_settings()
     database = database or Database(settings.database_url)
     state = AppState(settings=settings, database=database, broker=InProcessBroker(), schema=schema)
+    configure_logging(settings.log_level)
+    endpoint = GraphQLHTTP(state)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
+        # Graceful shutdown: uvicorn stops accepting, lets requests finish, then this runs.
+        await endpoint.close()
         await state.broker.close()
         await state.database.dispose()
 
     app = Starlette(
         routes=[
-            Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
+            Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *static_routes(enabled=state.graphiql),
         ],
+        middleware=[Middleware(RequestLogMiddleware)],
         lifespan=lifespan,
     )
     app.state.graph = state
+    app.state.endpoint = endpoint
     return app

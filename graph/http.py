@@ -1,103 +1,215 @@
-"""The GraphQL-over-HTTP endpoint: POST and GET, bearer auth, JSON in and out."""
+"""The GraphQL-over-HTTP endpoint: auth, limits, cost, rate limit, execution, errors.
+
+Order of checks, cheapest first: media types and body (406/413/415/400), bearer
+token (401), the cached document (parse, validation, depth/alias/token limits),
+the operation (405 for a mutation over GET), list sizes and cost (refused before
+anything executes), the token's rate limit (429), then execution.
+"""
 
 from __future__ import annotations
 
-import logging
+import asyncio
+from inspect import isawaitable
 from typing import Any
 
-import orjson
-from graphql import GraphQLError
+from graphql import ExecutionResult, GraphQLError, OperationType, execute
 from starlette.requests import Request
 from starlette.responses import Response
-from strawberry.types.graphql import OperationType
+from strawberry.execution import optimized_is_awaitable
 
 from graph.auth import viewer_for
-from graph.context import Context
+from graph.context import Context, Viewer
+from graph.cost import check_cost
+from graph.documents import DocumentCache, PreparedDocument
 from graph.ide import ide_response, wants_ide
+from graph.limits import Limits, check_variable_lists
+from graph.masking import format_errors
+from graph.middleware import log_fields, request_id_of
+from graph.ratelimit import RateLimiter, ThrottleStatus, rate_limiter_for
 from graph.state import AppState
-
-logger = logging.getLogger("graph.http")
-
-JSON = "application/json"
-
-
-def _json(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(orjson.dumps(payload), status_code=status, media_type=JSON, headers=headers)
-
-
-def _error(message: str, code: str, status: int, headers: dict[str, str] | None = None) -> Response:
-    return _json({"errors": [{"message": message, "extensions": {"code": code}}]}, status, headers)
+from graph.transport import (
+    GRAPHQL_RESPONSE,
+    GraphQLParams,
+    HTTPProblem,
+    negotiate,
+    problem_response,
+    read_params,
+    respond,
+)
 
 
-async def _params(request: Request) -> dict[str, Any] | Response:
-    if request.method == "GET":
-        params: dict[str, Any] = dict(request.query_params)
-        if "variables" in params:
-            try:
-                params["variables"] = orjson.loads(params["variables"])
-            except orjson.JSONDecodeError:
-                return _error("`variables` is not valid JSON.", "BAD_REQUEST", 400)
-        return params
-    try:
-        body = orjson.loads(await request.body())
-    except orjson.JSONDecodeError:
-        return _error("The request body is not valid JSON.", "BAD_REQUEST", 400)
-    if not isinstance(body, dict):
-        return _error("The request body must be a JSON object.", "BAD_REQUEST", 400)
-    return body
+class GraphQLHTTP:
+    """The /graphql endpoint of one app, with its document cache and rate limiter."""
 
-
-async def graphql_endpoint(request: Request) -> Response:
-    """Execute one GraphQL operation for an authenticated viewer."""
-    state: AppState = request.app.state.graph
-    if state.graphiql and wants_ide(request):
-        return ide_response(request)
-    params = await _params(request)
-    if isinstance(params, Response):
-        return params
-    query = params.get("query")
-    if not isinstance(query, str) or not query.strip():
-        return _error("A `query` string is required.", "BAD_REQUEST", 400)
-    variables = params.get("variables")
-    if variables is not None and not isinstance(variables, dict):
-        return _error("`variables` must be an object.", "BAD_REQUEST", 400)
-    operation_name = params.get("operationName")
-    if operation_name is not None and not isinstance(operation_name, str):
-        return _error("`operationName` must be a string.", "BAD_REQUEST", 400)
-
-    viewer = await viewer_for(state.database, request.headers.get("authorization"))
-    if viewer is None:
-        return _error(
-            "Authentication required: send `Authorization: Bearer <token>`.",
-            "UNAUTHENTICATED",
-            401,
-            {"WWW-Authenticate": 'Bearer realm="graphql"'},
+    def __init__(self, state: AppState, limiter: RateLimiter | None = None) -> None:
+        settings = state.settings
+        self.state = state
+        self.limits = Limits.from_settings(settings)
+        self.hide_suggestions = not settings.introspection_enabled
+        self.documents = DocumentCache(
+            state.schema._schema,
+            self.limits,
+            introspection=settings.introspection_enabled,
+            hide_suggestions=self.hide_suggestions,
+            size=settings.document_cache_size,
         )
-    context = Context(
-        database=state.database,
-        settings=state.settings,
-        broker=state.broker,
-        viewer=viewer,
-        request=request,
-    )
-    allowed = (OperationType.QUERY,) if request.method == "GET" else None
-    result = await state.schema.execute(
-        query,
-        variable_values=variables,
-        context_value=context,
-        operation_name=operation_name,
-        allowed_operation_types=allowed,
-    )
-    payload: dict[str, Any] = {}
-    if result.errors:
-        payload["errors"] = [_format(error) for error in result.errors]
-    payload["data"] = result.data
-    if result.extensions:
-        payload["extensions"] = result.extensions
-    return _json(payload)
+        self.limiter = limiter if limiter is not None else rate_limiter_for(settings)
 
+    async def close(self) -> None:
+        """Release the rate limiter's connections."""
+        if self.limiter is not None:
+            await self.limiter.close()
 
-def _format(error: GraphQLError) -> dict[str, Any]:
-    if error.original_error is not None and not isinstance(error.original_error, GraphQLError):
-        logger.error("unexpected error", exc_info=error.original_error)
-    return error.formatted  # type: ignore[return-value]
+    async def handle(self, request: Request) -> Response:
+        """Serve one GraphQL-over-HTTP request (or the IDE page to a browser)."""
+        if self.state.graphiql and wants_ide(request):
+            return ide_response(request)
+        media = negotiate(request.headers.get("accept"))
+        if media is None:
+            return problem_response(
+                HTTPProblem(
+                    406,
+                    "NOT_ACCEPTABLE",
+                    f"Accept `{GRAPHQL_RESPONSE}` or `application/json`.",
+                )
+            )
+        try:
+            params = await read_params(request, self.state.settings.max_body_bytes)
+        except HTTPProblem as problem:
+            return problem_response(problem, media)
+        log_fields(request)["operation"] = params.operation_name
+        viewer = await viewer_for(self.state.database, request.headers.get("authorization"))
+        if viewer is None:
+            return problem_response(
+                HTTPProblem(
+                    401,
+                    "UNAUTHENTICATED",
+                    "Authentication required: send `Authorization: Bearer <token>`.",
+                    {"WWW-Authenticate": 'Bearer realm="graphql"'},
+                ),
+                media,
+            )
+        return await self._run(request, params, viewer, media)
+
+    async def _run(
+        self, request: Request, params: GraphQLParams, viewer: Viewer, media: str
+    ) -> Response:
+        prepared = self.documents.get(params.query)
+        if prepared.document is None:
+            return self._refuse(prepared.errors, media)
+        operation = prepared.operation(params.operation_name)
+        if isinstance(operation, GraphQLError):
+            return self._refuse([operation, *prepared.errors], media)
+        if request.method == "GET" and operation.operation != OperationType.QUERY:
+            return problem_response(
+                HTTPProblem(
+                    405,
+                    "METHOD_NOT_ALLOWED",
+                    "Only queries may be sent with GET; send mutations with POST.",
+                    {"Allow": "POST"},
+                ),
+                media,
+            )
+        if prepared.errors:
+            return self._refuse(prepared.errors, media)
+        if operation.operation == OperationType.SUBSCRIPTION:
+            message = "Subscriptions are served over WebSocket (graphql-transport-ws)."
+            return self._refuse([GraphQLError(message, extensions={"code": "BAD_REQUEST"})], media)
+        name = operation.name.value if operation.name else None
+        variables = params.variables or {}
+        plan = prepared.plans[name]
+        try:
+            requested = plan.requested(variables)
+        except GraphQLError as error:
+            return self._refuse([error], media)
+        cost: dict[str, Any] = {"requestedQueryCost": requested, "actualQueryCost": None}
+        log_fields(request)["cost"] = requested
+        refused = check_variable_lists(variables, self.limits.max_list_input) or check_cost(
+            requested, self.limits.max_cost
+        )
+        if refused is not None:
+            return self._refuse([refused], media, cost)
+        bucket = str(viewer.token_id)
+        throttle: ThrottleStatus | None = None
+        if self.limiter is not None:
+            throttle = await self.limiter.take(bucket, requested)
+            cost["throttleStatus"] = throttle.as_extension()
+            if not throttle.allowed:
+                return self._throttled(throttle, requested, media, cost)
+
+        result = await self._execute(request, prepared, params, viewer)
+        if result is None:
+            return problem_response(
+                HTTPProblem(503, "TIMEOUT", "The query took too long and was stopped."), media
+            )
+        if result.data is None and result.errors and all(e.path is None for e in result.errors):
+            return self._refuse(list(result.errors), media, cost)  # variable coercion
+        actual = plan.actual(result.data)
+        cost["actualQueryCost"] = actual
+        log_fields(request)["actual_cost"] = actual
+        if self.limiter is not None and requested > actual:
+            throttle = await self.limiter.refund(bucket, requested - actual)
+            cost["throttleStatus"] = throttle.as_extension()
+        payload: dict[str, Any] = {}
+        if result.errors:
+            payload["errors"] = format_errors(result.errors, request_id_of(request))
+        payload["data"] = result.data
+        payload["extensions"] = {"cost": cost}
+        return respond(payload, media_type=media)
+
+    async def _execute(
+        self, request: Request, prepared: PreparedDocument, params: GraphQLParams, viewer: Viewer
+    ) -> ExecutionResult | None:
+        state = self.state
+        context = Context(
+            database=state.database,
+            settings=state.settings,
+            broker=state.broker,
+            viewer=viewer,
+            request=request,
+        )
+        assert prepared.document is not None
+        try:
+            async with asyncio.timeout(state.settings.execution_timeout_seconds):
+                result = execute(
+                    state.schema._schema,
+                    prepared.document,
+                    context_value=context,
+                    variable_values=params.variables,
+                    operation_name=params.operation_name,
+                    executor_class=state.schema.execution_context_class,
+                    is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
+                    hide_suggestions=self.hide_suggestions,
+                    operation_extensions=params.extensions,
+                )
+                if isawaitable(result):
+                    result = await result
+        except TimeoutError:
+            return None
+        assert isinstance(result, ExecutionResult)
+        return result
+
+    def _refuse(
+        self, errors: list[GraphQLError], media: str, cost: dict[str, Any] | None = None
+    ) -> Response:
+        """A request error: no `data`; 400 under graphql-response+json, 200 under json."""
+        payload: dict[str, Any] = {"errors": [error.formatted for error in errors]}
+        if cost is not None:
+            payload["extensions"] = {"cost": cost}
+        return respond(payload, status=400 if media == GRAPHQL_RESPONSE else 200, media_type=media)
+
+    def _throttled(
+        self, throttle: ThrottleStatus, requested: int, media: str, cost: dict[str, Any]
+    ) -> Response:
+        retry_after = throttle.retry_after(requested)
+        error = {
+            "message": f"Throttled: this query costs {requested} points and "
+            f"{int(throttle.available)} are available; retry in {retry_after} s.",
+            "extensions": {"code": "THROTTLED", "retryAfter": retry_after},
+        }
+        return respond(
+            {"errors": [error], "extensions": {"cost": cost}},
+            status=429,
+            media_type=media,
+            headers={"Retry-After": str(retry_after)},
+        )
