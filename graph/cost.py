@@ -208,9 +208,9 @@ def _resolve_page(page: PageSize, variables: dict[str, Any]) -> int:
     else:
         size = page
     if size > MAX_PAGE_SIZE:
-        raise limit_error(
-            f"`first`/`last` may be at most {MAX_PAGE_SIZE}; got {size}.",
-            "MAX_PAGE_SIZE_EXCEEDED",
+        raise limit_error(  # the code the resolvers' own check (relay.check_page_args) uses
+            f"`first`/`last` must be between 0 and {MAX_PAGE_SIZE}; got {size}.",
+            "BAD_USER_INPUT",
             maxPageSize=MAX_PAGE_SIZE,
         )
     return max(0, size)

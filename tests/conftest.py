@@ -128,9 +128,19 @@ async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
+class Body(dict[str, Any]):
+    """A decoded response; `extensions` kept as an attribute, out of comparisons."""
+
+    extensions: dict[str, Any] | None = None
+
+
 @pytest.fixture
 def gql(client: httpx.AsyncClient) -> Any:
-    """Run an operation as the holder of `token`; returns the decoded JSON response."""
+    """Run an operation as the holder of `token`; returns the decoded JSON response.
+
+    The response's `extensions` (query cost, throttle status: they vary from call to
+    call) are kept apart in `.extensions`, so bodies compare on data and errors alone.
+    """
 
     async def run(
         query: str, token: str | None, variables: dict[str, Any] | None = None, **extra: Any
@@ -141,7 +151,8 @@ def gql(client: httpx.AsyncClient) -> Any:
             json={"query": query, "variables": variables or {}, **extra},
             headers=headers,
         )
-        body: dict[str, Any] = response.json()
+        body = Body(response.json())
+        body.extensions = body.pop("extensions", None)
         body["_status"] = response.status_code
         return body
 

@@ -107,7 +107,8 @@ async def test_too_costly_a_query_is_refused_before_execution(client, viewer_tok
 async def test_a_page_over_100_is_refused_before_execution(client, viewer_token, statements):
     response, body = await _post(client, viewer_token, "query { deals(first: 101) { totalCount } }")
     assert response.status_code == 400
-    assert body["errors"][0]["extensions"]["code"] == "MAX_PAGE_SIZE_EXCEEDED"
+    assert body["errors"][0]["extensions"]["maxPageSize"] == 100
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert beyond_auth(statements) == []
 
 
@@ -116,7 +117,7 @@ async def test_a_page_over_100_in_a_variable_is_refused_before_execution(
 ):
     query = "query Deals($n: Int) { deals(last: $n) { totalCount } }"
     _response, body = await _post(client, viewer_token, query, {"n": 1000})
-    assert body["errors"][0]["extensions"]["code"] == "MAX_PAGE_SIZE_EXCEEDED"
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert beyond_auth(statements) == []
 
 
