@@ -175,3 +175,16 @@ async def test_a_deal_of_other_accounts_is_not_found(gql, factory, world):
     assert [(e["field"], e["code"]) for e in result["userErrors"]] == [
         (["input", "dealId"], "NOT_FOUND")
     ]
+
+
+async def test_a_vendor_stage_move_is_invisible_to_partner_members(gql, factory, world):
+    # given: partner users on the team
+    deal = await factory.deal(world.partner, world.vendor, team=[world.partner_user, world.rep])
+
+    # when: the vendor rep moves the deal in the vendor's pipeline
+    await _move(gql, world.rep, deal, world.vendor.stages[2])
+
+    # then: neither the partner's activities nor their notifications show it
+    assert (await _deal(gql, world.partner_user, deal))["activities"]["totalCount"] == 0
+    assert (await _notifications(gql, world.partner_user))["unreadCount"] == 0
+    assert (await _deal(gql, world.rep, deal))["activities"]["nodes"][0]["kind"] == "STAGE_CHANGED"
