@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from db.engine import Database
@@ -15,7 +17,7 @@ from tests.factories import Factory
 TOO_MANY = [1] * 101
 
 
-async def _refusal(database: Database, change) -> DomainError:  # type: ignore[no-untyped-def]
+async def _refusal(database: Database, change: Any) -> DomainError:
     async with database.transaction() as session:
         with pytest.raises(DomainError) as raised:
             await change(session)
