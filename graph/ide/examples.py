@@ -21,12 +21,12 @@ query IdeLookup {
     user { id }
     account { users(first: 100) { nodes { id isActive } } }
   }
-  deals(first: 50) {
+  deals(first: 30) {
     nodes {
       id
       productsOfInterest { id }
       team { members { user { id } } }
-      callSummaries(first: 20) { nodes { isShared } }
+      callSummaries(first: 5) { nodes { isShared } }
     }
   }
   pipelines { id }
