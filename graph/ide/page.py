@@ -162,8 +162,8 @@ def _picker(users: list[dict[str, str]], user: dict[str, str] | None) -> str:
     return (
         '<label for="ide-user">Acting as</label> '
         f'<select id="ide-user" name="as">{options}</select> '
-        '<span class="ide-hint">demo user; the <code>Authorization</code> header is in the '
-        "Headers pane. Example operations are the tabs.</span>"
+        '<span class="ide-hint">demo token in the Headers pane, an example operation in each tab '
+        "(<code>examples/</code>)</span>"
     )
 
 
