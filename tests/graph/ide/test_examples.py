@@ -21,7 +21,14 @@ from graph.ide.examples import EXAMPLES_DIR, load_examples
 from graph.schema import schema
 
 # What a newcomer can try from GraphiQL's tabs (issue: explorer and newcomer experience).
-REQUIRED_OPERATIONS = {"DealsHome", "SharedDealCard", "SharedActivityTab", "EditDealTeam"}
+REQUIRED_OPERATIONS = {
+    "DealsHome",
+    "SharedDealCard",
+    "SharedActivityTab",
+    "EditDealTeam",
+    "ChangeProducts",
+    "SetSharedDealPipeline",
+}
 
 
 def _operations(query: str) -> list[OperationDefinitionNode]:
@@ -75,17 +82,21 @@ async def test_every_example_runs_for_the_first_demo_user(demo_database):
             re.search(r'type="application/json">(.*?)</script>', page).group(1)  # type: ignore[union-attr]
         )
         results: dict[str, Any] = {}
+        used: dict[str, dict[str, Any]] = {}
         for tab in config["tabs"]:
             (operation,) = _operations(tab["query"])
             if operation.operation.value == "subscription":
                 continue  # over WebSocket: see tests/browser
             # when each tab is run as it is
+            variables = json.loads(tab["variables"] or "{}")
             response = await client.post(
                 "/graphql",
-                json={"query": tab["query"], "variables": json.loads(tab["variables"] or "{}")},
+                json={"query": tab["query"], "variables": variables},
                 headers=json.loads(tab["headers"]),
             )
-            results[operation.name.value] = response.json()  # type: ignore[union-attr]
+            name = operation.name.value  # type: ignore[union-attr]
+            results[name] = response.json()
+            used[name] = variables
     await app.state.graph.database.dispose()
     # then nothing fails and each shows something
     for name, body in results.items():
@@ -97,3 +108,12 @@ async def test_every_example_runs_for_the_first_demo_user(demo_database):
     assert results["SharedDealCard"]["data"]["deal"]["team"]["members"]
     activities = results["SharedActivityTab"]["data"]["deal"]["activities"]["nodes"]
     assert any(activity["callSummary"] for activity in activities)
+    team = results["EditDealTeam"]["data"]["dealTeamUpdate"]["team"]["members"]
+    assert set(used["EditDealTeam"]["add"]) <= {member["user"]["id"] for member in team}
+    deal = results["ChangeProducts"]["data"]["dealProductsUpdate"]["deal"]
+    assert {p["id"] for p in deal["productsOfInterest"]} == set(
+        used["ChangeProducts"]["productIds"]
+    )
+    settings = results["SetSharedDealPipeline"]["data"]["settingsUpdate"]["settings"]
+    wanted = used["SetSharedDealPipeline"]["sharedDealPipelineId"]
+    assert settings["sharedDealPipeline"]["id"] == wanted
