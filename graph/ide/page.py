@@ -122,6 +122,7 @@ async def render(request: Request) -> str:
     ]
     config: dict[str, Any] = {
         "authorization": authorization if user else None,
+        "headers": headers,
         "tabs": tabs,
         # A new namespace for saved tabs whenever the token or the examples change, so a
         # re-seeded database or an updated example never leaves stale tabs behind.

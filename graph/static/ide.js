@@ -123,6 +123,8 @@
     React.createElement(GraphiQL, {
       fetcher: fetcher,
       defaultTabs: config.tabs,
+      // The first tab's headers and every new tab's ("+") start with the demo token.
+      defaultHeaders: config.headers,
       storage: storage,
       shouldPersistHeaders: config.persistHeaders,
       defaultEditorToolsVisibility: "variables",

@@ -1,38 +1,10 @@
-"""GraphiQL in a real browser: the deals home with a demo token, and live notifications."""
+"""GraphiQL in a real browser: works at once with a demo token, and switches demo user."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
 
-from tests.browser.conftest import LiveServer
-
-RUN = ".graphiql-execute-button"
-
-
-def open_graphiql(page: Any, server: LiveServer, as_email: str | None = None) -> None:
-    """Open the page (optionally as another demo user) and wait until GraphiQL is ready."""
-    suffix = f"?as={as_email}" if as_email else ""
-    page.goto(f"{server.url}/graphql{suffix}")
-    page.wait_for_selector(RUN, timeout=30_000)
-
-
-RESULT_TEXT = "() => document.querySelector('.result-window .CodeMirror').CodeMirror.getValue()"
-
-
-def result_text(page: Any) -> str:
-    """What the result pane shows, as text (read from its CodeMirror editor)."""
-    text: str = page.evaluate(RESULT_TEXT)
-    return text
-
-
-def wait_for_result(page: Any, expected: str, timeout: int = 15_000) -> dict[str, Any]:
-    """Wait until the result pane shows `expected`, then return its JSON."""
-    page.wait_for_function(
-        f"() => ({RESULT_TEXT[6:]}).includes({json.dumps(expected)})", timeout=timeout
-    )
-    parsed: dict[str, Any] = json.loads(result_text(page))
-    return parsed
+from tests.browser.graphiql import HEADERS_TEXT, RUN, open_graphiql, wait_for_result
 
 
 def test_deals_home_example_runs_with_the_prefilled_demo_token(page, live_server):
@@ -49,8 +21,11 @@ def test_deals_home_example_runs_with_the_prefilled_demo_token(page, live_server
     assert deals["totalCount"] > 0
     assert deals["nodes"]
     assert all(deal["activeDealRegistrations"] >= 1 for deal in deals["nodes"])
-    first_user = live_server.demo_users[0]["name"]
-    assert first_user in page.locator("#ide-user option:checked").inner_text()
+    first_user = live_server.demo_users[0]
+    assert first_user["name"] in page.locator("#ide-user option:checked").inner_text()
+    page.get_by_text("Headers", exact=True).click()
+    headers = json.loads(page.evaluate(HEADERS_TEXT))
+    assert headers == {"Authorization": f"Bearer {first_user['token']}"}
 
 
 def test_schema_loads_for_docs_and_autocompletion(page, live_server):
@@ -62,3 +37,22 @@ def test_schema_loads_for_docs_and_autocompletion(page, live_server):
     explorer = page.locator(".graphiql-doc-explorer")
     explorer.get_by_text("query: Query").wait_for(timeout=15_000)
     assert "Deal" in explorer.inner_text()
+
+
+def test_picking_another_demo_user_switches_the_authorization_header(page, live_server):
+    # given
+    open_graphiql(page, live_server)
+    partner = next(u for u in live_server.demo_users if u["accountKind"] == "PARTNER")
+    # when another demo user is picked in the list above GraphiQL
+    with page.expect_navigation():
+        page.select_option("#ide-user", partner["email"])
+    page.wait_for_selector(RUN, timeout=30_000)
+    # then the page is theirs: the header carries their token and the card is their deal
+    assert partner["name"] in page.locator("#ide-user option:checked").inner_text()
+    page.get_by_text("Headers", exact=True).click()
+    headers = json.loads(page.evaluate(HEADERS_TEXT))
+    assert headers == {"Authorization": f"Bearer {partner['token']}"}
+    page.get_by_role("tab", name="SharedDealCard").click()
+    page.click(RUN)
+    card = wait_for_result(page, "partnerAccount")["data"]["deal"]
+    assert card["partnerAccount"]["name"] == partner["account"]
