@@ -25,7 +25,7 @@ query IdeLookup {
     nodes {
       id
       productsOfInterest { id }
-      team { members { user { id } } }
+      team { members { user { id email } } }
       callSummaries(first: 5) { nodes { isShared } }
     }
   }
@@ -64,14 +64,30 @@ def _ids(items: list[dict[str, Any]] | None) -> list[str]:
     return [item["id"] for item in items or () if item]
 
 
-def choose_variables(data: dict[str, Any]) -> dict[str, Any]:
-    """Values that make every example run for this user: one of their deals, a colleague to add…"""
+def _pick_deal(data: dict[str, Any], watcher: str | None) -> dict[str, Any] | None:
+    """A deal of the user's team, best with shared call summaries and `watcher` on its team.
+
+    With the first demo user as `watcher`, a change made from another user's page
+    notifies the first user's (default) page: the tour's live notification.
+    """
     me = data["viewer"]["user"]["id"]
-    deals = data["deals"]["nodes"]
-    mine = [d for d in deals if me in {m["user"]["id"] for m in d["team"]["members"]}]
-    with_calls = [d for d in mine if any(c["isShared"] for c in d["callSummaries"]["nodes"])]
-    deal = (with_calls or mine or deals or [None])[0]
-    values: dict[str, Any] = {"teamMemberId": me, "remove": []}
+
+    def score(deal: dict[str, Any]) -> tuple[bool, bool, bool]:
+        members = deal["team"]["members"]
+        return (
+            me in {member["user"]["id"] for member in members},
+            watcher in {member["user"]["email"] for member in members},
+            any(summary["isShared"] for summary in deal["callSummaries"]["nodes"]),
+        )
+
+    deals: list[dict[str, Any]] = data["deals"]["nodes"]
+    return max(deals, key=score) if deals else None
+
+
+def choose_variables(data: dict[str, Any], watcher: str | None = None) -> dict[str, Any]:
+    """Values that make every example run for this user: one of their deals, a colleague to add…"""
+    values: dict[str, Any] = {"remove": []}
+    deal = _pick_deal(data, watcher)
     if deal is None:
         return values
     values["dealId"] = deal["id"]
@@ -93,7 +109,9 @@ def choose_variables(data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-async def variables_for(state: AppState, authorization: str) -> dict[str, Any]:
+async def variables_for(
+    state: AppState, authorization: str, watcher: str | None = None
+) -> dict[str, Any]:
     """Variable values for the user behind `authorization`, looked up through the API itself."""
     viewer = await viewer_for(state.database, authorization)
     if viewer is None:
@@ -104,7 +122,7 @@ async def variables_for(state: AppState, authorization: str) -> dict[str, Any]:
     result = await state.schema.execute(LOOKUP, context_value=context)
     if result.errors or not result.data:
         return {}
-    return choose_variables(result.data)
+    return choose_variables(result.data, watcher)
 
 
 def tab_variables(example: Example, values: dict[str, Any]) -> dict[str, Any]:

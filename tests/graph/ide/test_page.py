@@ -14,6 +14,7 @@ from db.models import AccountKind, ApiToken, UserRole
 from db.tokens import revoke_token
 from graph.app import create_app
 from graph.ide.page import CONTENT_SECURITY_POLICY, STATIC_DIR
+from graph.relay import to_global_id
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml"}
 
@@ -160,3 +161,18 @@ async def test_production_serves_no_page_and_no_assets(database, database_url):
         asset = await client.get("/static/vendor/graphiql.min.js")
     assert "graphiql" not in page.text.lower()
     assert asset.status_code == 404
+
+
+async def test_other_users_examples_act_on_a_deal_the_first_user_follows(client, demo, factory):
+    # given Olivia also has a deal without Aiko, with a shared call summary
+    partner = await factory.org(AccountKind.PARTNER)
+    vendor = await factory.org(AccountKind.VENDOR)
+    rep = await factory.person(vendor)
+    other = await factory.deal(partner, vendor, team=[demo["olivia"], rep])
+    await factory.call_summary(other, rep, shared=True)
+    # when Olivia's page is built
+    email = demo["olivia"].user.email
+    page = (await client.get("/graphql", params={"as": email}, headers=BROWSER)).text
+    # then her team and products examples act on the deal Aiko (the default page) follows
+    team = next(tab for tab in _config(page)["tabs"] if "mutation EditDealTeam" in tab["query"])
+    assert json.loads(team["variables"])["dealId"] == to_global_id("Deal", demo["deal"].id)
