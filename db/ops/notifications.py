@@ -59,8 +59,11 @@ async def mark_read(
         await session.execute(
             update(Notification).where(*unread, col(Notification.id).in_(found)).values(read_at=now)
         )
-    for row in rows:
-        await session.refresh(row)
+    reread = select(Notification).where(col(Notification.id).in_(found))
+    found = {
+        row.id: row
+        for row in (await session.exec(reread.execution_options(populate_existing=True))).all()
+    }
     count = select(func.count(col(Notification.id))).where(*unread)
     return MarkedRead(
         notifications=[found[pk] for pk in dict.fromkeys(ids) if pk is not None],

@@ -62,14 +62,16 @@ async def move_deal(
     assert deal.id is not None
     before = await _described(session, placement)
     if placement is None:
+        # Every shared deal is placed on both sides; this only repairs a missing row.
         placement = DealPlacement(
             deal_id=deal.id,
             account_id=actor.account_id,
             pipeline_id=stage.pipeline_id,
             stage_id=stage.id,
         )
-    placement.pipeline_id = stage.pipeline_id
-    placement.stage_id = stage.id
+    else:
+        placement.pipeline_id = stage.pipeline_id
+        placement.stage_id = stage.id
     session.add(placement)
     await bump_version(session=session, deal=deal)
     after = await _described(session, placement)
