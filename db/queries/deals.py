@@ -96,8 +96,14 @@ def filtered_deals(account_id: int, spec: DealFilterSpec, now: datetime) -> Sele
     placement = and_(
         col(DealPlacement.deal_id) == Deal.id, col(DealPlacement.account_id) == account_id
     )
-    statement = select(Deal).join(DealPlacement, placement)
     conditions: list[Any] = []
+    if spec.pipeline_id is None and spec.stage_ids is None:
+        # A semi-join keeps the sort index of `deal` usable: the page is read in order
+        # and each deal probed for the account's placement, instead of reading every
+        # placement of the account and sorting them (SQLite's plan for the join).
+        statement = select(Deal).where(exists().where(placement))
+    else:
+        statement = select(Deal).join(DealPlacement, placement)
     if spec.pipeline_id is not None:
         conditions.append(DealPlacement.pipeline_id == spec.pipeline_id)
     if spec.stage_ids is not None:
