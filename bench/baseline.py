@@ -11,6 +11,8 @@ import base64
 import hashlib
 import os
 from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
@@ -36,6 +38,7 @@ from db.models import (
     User,
     utcnow,
 )
+from graph.runtime import tune_process
 
 deal, placement, stage = Deal.__table__, DealPlacement.__table__, PipelineStage.__table__  # type: ignore[attr-defined]
 member, user, account = DealTeamMember.__table__, User.__table__, Account.__table__  # type: ignore[attr-defined]
@@ -50,7 +53,9 @@ def gid(type_name: str, pk: int) -> str:
 
 def unauthorized() -> Response:
     """401 like the GraphQL endpoint's."""
-    return Response(b'{"errors":[{"message":"unauthenticated"}]}', 401, media_type="application/json")
+    return Response(
+        b'{"errors":[{"message":"unauthenticated"}]}', 401, media_type="application/json"
+    )
 
 
 async def viewer(conn: AsyncConnection, header: str | None) -> tuple[int, bool] | None:
@@ -85,9 +90,13 @@ async def deals_home(request: Request) -> Response:
         page = (
             await conn.execute(
                 select(
-                    deal.c.id, deal.c.name, deal.c.amount, deal.c.currency, deal.c.close_date,
+                    deal.c.id,
+                    deal.c.name,
+                    deal.c.amount,
+                    deal.c.currency,
+                    deal.c.close_date,
                     deal.c.created_at,
-                )  # fmt: skip
+                )
                 .where(exists().where(placed))
                 .order_by(deal.c.created_at.desc(), deal.c.id.desc())
                 .limit(first + 1)
@@ -104,8 +113,14 @@ async def deals_home(request: Request) -> Response:
             )
         }
         team = await conn.execute(
-            select(member.c.deal_id, member.c.added_at, user.c.id, user.c.name,
-                   account.c.id.label("account_id"), account.c.name.label("account"))  # fmt: skip
+            select(
+                member.c.deal_id,
+                member.c.added_at,
+                user.c.id,
+                user.c.name,
+                account.c.id.label("account_id"),
+                account.c.name.label("account"),
+            )
             .join(user, user.c.id == member.c.user_id)
             .join(account, account.c.id == member.c.account_id)
             .where(member.c.deal_id.in_(ids))
@@ -152,13 +167,13 @@ async def deals_home(request: Request) -> Response:
     edges = []
     for row in page:
         cursor = base64.urlsafe_b64encode(orjson.dumps(["CREATED_AT", row.created_at, row.id]))
-        overview = latest.get(row.id)
+        overview, placed_in = latest.get(row.id), stages[row.id]
         edges.append({
             "cursor": cursor.decode(),
             "node": {
                 "id": gid("Deal", row.id), "name": row.name, "amount": str(row.amount),
                 "currency": row.currency, "closeDate": row.close_date.isoformat(),
-                "stage": {"id": gid("PipelineStage", stages[row.id].id), "name": stages[row.id].name},
+                "stage": {"id": gid("PipelineStage", placed_in.id), "name": placed_in.name},
                 "team": {"members": members.get(row.id, [])},
                 "productsOfInterest": products.get(row.id, []),
                 "activeDealRegistrations": active.get(row.id, 0),
@@ -188,11 +203,19 @@ def create_baseline_app() -> Starlette:
     """The baseline app on $DATABASE_URL."""
     url = normalize_database_url(os.environ["DATABASE_URL"])
     engine = create_async_engine(url, pool_size=10, max_overflow=20)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        tune_process()  # the same process tuning as the GraphQL server
+        yield
+        await engine.dispose()
+
     app = Starlette(
+        lifespan=lifespan,
         routes=[
             Route("/deals-home", deals_home, methods=["POST"]),
             Route("/healthz", healthz),
-        ]
+        ],
     )
     app.state.engine = engine
     return app

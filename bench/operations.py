@@ -74,7 +74,8 @@ DEAL_TEAM_UPDATE = """
 mutation DealTeamUpdate($input: DealTeamUpdateInput!) {
   dealTeamUpdate(input: $input) {
     userErrors { field message code }
-    deal { id version team { members { user { id name } account { id name } } } }
+    deal { id version }
+    team { members { addedAt user { id name } account { id name } } }
   }
 }
 """

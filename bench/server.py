@@ -36,13 +36,20 @@ class Server:
     def rss_mb(self) -> list[float]:
         """Resident memory of each serving process (the workers, not the supervisor)."""
         parent = psutil.Process(self.process.pid)
-        children = [c for c in parent.children(recursive=True) if "python" in c.name().lower()]
+        children = [
+            child
+            for child in parent.children(recursive=True)
+            if "python" in child.name().lower()
+            and not any("resource_tracker" in part for part in child.cmdline())
+        ]
         processes = children or [parent]
         return [p.memory_info().rss / 2**20 for p in processes]
 
 
 @contextmanager
-def serve(app: str, *, database_url: str, workers: int = 1, factory: bool = True) -> Iterator[Server]:
+def serve(
+    app: str, *, database_url: str, workers: int = 1, factory: bool = True
+) -> Iterator[Server]:
     """Run `app` (an import string) under uvicorn until the block ends."""
     port = free_port()
     command = [
@@ -52,7 +59,12 @@ def serve(app: str, *, database_url: str, workers: int = 1, factory: bool = True
     ]  # fmt: skip
     if factory:
         command.append("--factory")
-    env = {**os.environ, "DATABASE_URL": database_url, "APP_ENV": "development", "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "APP_ENV": "development",
+        "LOG_LEVEL": "WARNING",
+    }
     process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
     url = f"http://127.0.0.1:{port}"
     try:

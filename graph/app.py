@@ -19,6 +19,7 @@ from graph.http import GraphQLHTTP
 from graph.ide import static_routes
 from graph.logging import configure_logging
 from graph.middleware import RequestLogMiddleware
+from graph.runtime import tune_process
 from graph.schema import schema
 from graph.state import AppState
 
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        tune_process()
         yield
         # Graceful shutdown: uvicorn stops accepting, lets requests finish, then this runs.
         await endpoint.close()

@@ -16,6 +16,7 @@ from db.queries.deals import (
     parse_sort_value,
 )
 from graph.context import Info
+from graph.deals.prefetch import connection_node_names, prefetch_deals
 from graph.deals.types import Deal
 from graph.relay import (
     DEFAULT_PAGE_SIZE,
@@ -70,10 +71,13 @@ async def resolve_deals(
         from_end=last is not None,
     )
     account_id = context.viewer.account_id
-    async with context.database.session() as session:
+    async with context.loaders.reader.session() as session:
         page = await page_deals(
             session=session, account_id=account_id, spec=spec, page=request, now=now
         )
+    await prefetch_deals(
+        context.loaders, page.deals, connection_node_names(info.selected_fields[0].selections)
+    )
     loader = context.loaders.deal_by_id
     edges = []
     for deal, (value, pk) in zip(page.deals, page.keys, strict=True):

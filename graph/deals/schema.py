@@ -8,6 +8,7 @@ from sqlmodel import col, select
 from db.models import DealView as DealViewRow
 from graph.context import Info
 from graph.deals.filters import DealFilter, DealOrder, from_json, sort_of, to_spec
+from graph.deals.prefetch import field_names, prefetch_deals
 from graph.deals.resolvers import resolve_deals
 from graph.deals.types import Deal
 from graph.relay import Connection, pk_of
@@ -21,7 +22,11 @@ class DealQuery:
         if pk is None:
             return None
         row = await info.context.loaders.deal_by_id.load(pk)
-        return Deal.from_row(row) if row else None
+        if row is None:
+            return None
+        names = field_names(info.selected_fields[0].selections)
+        await prefetch_deals(info.context.loaders, [row], names)
+        return Deal.from_row(row)
 
     @strawberry.field(
         description=(

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Self
+from typing import Any, Self
 
 import strawberry
 
+from db.models import Activity as ActivityRow
+from db.models import CallSummary as CallSummaryRow
 from db.models import Deal as DealRow
+from db.models import DealPlacement as PlacementRow
 from db.models import DealRegistration as RegistrationRow
 from db.models import DealTeamMember as MemberRow
+from db.models import Product as ProductRow
+from db.models import utcnow
 from graph.accounts.types import Account, User
 from graph.activity.types import Activity
 from graph.calls.types import CallSummary
 from graph.context import Info
 from graph.enums import RegistrationStatus
+from graph.loaders.base import resolve_now
 from graph.pipelines.types import Pipeline, PipelineStage, Product
 from graph.relay import Connection, Node, paginate_list, to_global_id
 
@@ -26,18 +32,19 @@ class DealTeamMember:
     _row: strawberry.Private[MemberRow]
 
     @strawberry.field(description="The team member.")
-    async def user(self, info: Info) -> User:
-        return User.from_row(await info.context.loaders.user_by_id.load(self._row.user_id))
+    def user(self, info: Info) -> User:
+        return resolve_now(info.context.loaders.user_by_id, self._row.user_id, User.from_row)
 
     @strawberry.field(description="The member's account (vendor or partner).")
-    async def account(self, info: Info) -> Account:
-        return Account.from_row(await info.context.loaders.account_by_id.load(self._row.account_id))
+    def account(self, info: Info) -> Account:
+        loader = info.context.loaders.account_by_id
+        return resolve_now(loader, self._row.account_id, Account.from_row)
 
     @strawberry.field(description="Who added the member; null for the deal's creator.")
-    async def added_by(self, info: Info) -> User | None:
+    def added_by(self, info: Info) -> User | None:
         if self._row.added_by_id is None:
             return None
-        return User.from_row(await info.context.loaders.user_by_id.load(self._row.added_by_id))
+        return resolve_now(info.context.loaders.user_by_id, self._row.added_by_id, User.from_row)
 
     @classmethod
     def from_row(cls, row: MemberRow) -> Self:
@@ -62,18 +69,20 @@ class DealRegistration(Node):
     _row: strawberry.Private[RegistrationRow]
 
     @strawberry.field(description="Who submitted it.")
-    async def submitted_by(self, info: Info) -> User:
-        return User.from_row(await info.context.loaders.user_by_id.load(self._row.submitted_by_id))
+    def submitted_by(self, info: Info) -> User:
+        loader = info.context.loaders.user_by_id
+        return resolve_now(loader, self._row.submitted_by_id, User.from_row)
 
     @strawberry.field(description="The account that registered the deal.")
-    async def account(self, info: Info) -> Account:
-        return Account.from_row(await info.context.loaders.account_by_id.load(self._row.account_id))
+    def account(self, info: Info) -> Account:
+        loader = info.context.loaders.account_by_id
+        return resolve_now(loader, self._row.account_id, Account.from_row)
 
     @strawberry.field(description="Who approved or rejected it.")
-    async def decided_by(self, info: Info) -> User | None:
+    def decided_by(self, info: Info) -> User | None:
         if self._row.decided_by_id is None:
             return None
-        return User.from_row(await info.context.loaders.user_by_id.load(self._row.decided_by_id))
+        return resolve_now(info.context.loaders.user_by_id, self._row.decided_by_id, User.from_row)
 
     @classmethod
     def from_row(cls, row: RegistrationRow, *, now: datetime) -> Self:
@@ -118,61 +127,64 @@ class Deal(Node):
         return self._row.id
 
     @strawberry.field(description="The viewer's account's pipeline this deal is filed in.")
-    async def pipeline(self, info: Info) -> Pipeline | None:
-        placement = await info.context.loaders.placement_by_deal.load(self.pk)
-        if placement is None:
-            return None
-        return Pipeline.from_row(
-            await info.context.loaders.pipeline_by_id.load(placement.pipeline_id)
-        )
+    def pipeline(self, info: Info) -> Pipeline | None:
+        loaders = info.context.loaders
+
+        def pipeline_of(placement: PlacementRow | None) -> Any:
+            if placement is None:
+                return None
+            return resolve_now(loaders.pipeline_by_id, placement.pipeline_id, Pipeline.from_row)
+
+        return resolve_now(loaders.placement_by_deal, self.pk, pipeline_of)
 
     @strawberry.field(description="The deal's stage in the viewer's account's pipeline.")
-    async def stage(self, info: Info) -> PipelineStage | None:
-        placement = await info.context.loaders.placement_by_deal.load(self.pk)
-        if placement is None:
-            return None
-        return PipelineStage.from_row(
-            await info.context.loaders.stage_by_id.load(placement.stage_id)
-        )
+    def stage(self, info: Info) -> PipelineStage | None:
+        loaders = info.context.loaders
+
+        def stage_of(placement: PlacementRow | None) -> Any:
+            if placement is None:
+                return None
+            return resolve_now(loaders.stage_by_id, placement.stage_id, PipelineStage.from_row)
+
+        return resolve_now(loaders.placement_by_deal, self.pk, stage_of)
 
     @strawberry.field(description="The partner account sharing the deal.")
-    async def partner_account(self, info: Info) -> Account:
-        row = await info.context.loaders.account_by_id.load(self._row.partner_account_id)
-        return Account.from_row(row)
+    def partner_account(self, info: Info) -> Account:
+        loader = info.context.loaders.account_by_id
+        return resolve_now(loader, self._row.partner_account_id, Account.from_row)
 
     @strawberry.field(description="The vendor account sharing the deal.")
-    async def vendor_account(self, info: Info) -> Account:
-        row = await info.context.loaders.account_by_id.load(self._row.vendor_account_id)
-        return Account.from_row(row)
+    def vendor_account(self, info: Info) -> Account:
+        loader = info.context.loaders.account_by_id
+        return resolve_now(loader, self._row.vendor_account_id, Account.from_row)
 
     @strawberry.field(description="Products of interest from the vendor's catalogue.")
-    async def products_of_interest(self, info: Info) -> list[Product]:
-        rows = await info.context.loaders.products_by_deal.load(self.pk)
-        return [Product.from_row(row) for row in rows]
+    def products_of_interest(self, info: Info) -> list[Product]:
+        return resolve_now(info.context.loaders.products_by_deal, self.pk, _products)
 
     @strawberry.field(
         description="Registrations submitted or approved and not past expiry, counted now."
     )
-    async def active_deal_registrations(self, info: Info) -> int:
-        return await info.context.loaders.active_registration_count_by_deal.load(self.pk)
+    def active_deal_registrations(self, info: Info) -> int:
+        return resolve_now(info.context.loaders.active_registration_count_by_deal, self.pk, int)
 
     @strawberry.field(description="Every registration of the deal, newest first.")
-    async def registrations(self, info: Info) -> list[DealRegistration]:
-        from db.models import utcnow
-
+    def registrations(self, info: Info) -> list[DealRegistration]:
         now = utcnow()
-        rows = await info.context.loaders.registrations_by_deal.load(self.pk)
-        return [DealRegistration.from_row(row, now=now) for row in rows]
+
+        def wrap(rows: list[RegistrationRow]) -> list[DealRegistration]:
+            return [DealRegistration.from_row(row, now=now) for row in rows]
+
+        return resolve_now(info.context.loaders.registrations_by_deal, self.pk, wrap)
 
     @strawberry.field(description="The deal team (the shared deal card).")
-    async def team(self, info: Info) -> DealTeam:
-        rows = await info.context.loaders.team_members_by_deal.load(self.pk)
-        return DealTeam(members=[DealTeamMember.from_row(row) for row in rows])
+    def team(self, info: Info) -> DealTeam:
+        return resolve_now(info.context.loaders.team_members_by_deal, self.pk, _team)
 
     @strawberry.field(
         description="Call summaries, newest first; partner users see only shared ones."
     )
-    async def call_summaries(
+    def call_summaries(
         self,
         info: Info,
         first: int | None = None,
@@ -180,21 +192,23 @@ class Deal(Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[CallSummary]:
-        rows = await info.context.loaders.call_summaries_by_deal.load(self.pk)
-        return paginate_list(
-            rows,
-            key=lambda row: row.id,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            wrap=CallSummary.from_row,
-        )
+        def page(rows: list[CallSummaryRow]) -> Connection[CallSummary]:
+            return paginate_list(
+                rows,
+                key=_id_of,
+                first=first,
+                after=after,
+                last=last,
+                before=before,
+                wrap=CallSummary.from_row,
+            )
+
+        return resolve_now(info.context.loaders.call_summaries_by_deal, self.pk, page)
 
     @strawberry.field(
         description="Activities the viewer may see, newest first; `shared: true` is the Shared tab."
     )
-    async def activities(
+    def activities(
         self,
         info: Info,
         shared: bool | None = None,
@@ -203,18 +217,20 @@ class Deal(Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Activity]:
-        rows = await info.context.loaders.activities_by_deal.load(self.pk)
-        if shared is not None:
-            rows = [row for row in rows if (row.visibility == "SHARED") == shared]
-        return paginate_list(
-            rows,
-            key=lambda row: row.id,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            wrap=Activity.from_row,
-        )
+        def page(rows: list[ActivityRow]) -> Connection[Activity]:
+            if shared is not None:
+                rows = [row for row in rows if (row.visibility == "SHARED") == shared]
+            return paginate_list(
+                rows,
+                key=_id_of,
+                first=first,
+                after=after,
+                last=last,
+                before=before,
+                wrap=Activity.from_row,
+            )
+
+        return resolve_now(info.context.loaders.activities_by_deal, self.pk, page)
 
     @classmethod
     def from_row(cls, row: DealRow) -> Self:
@@ -235,3 +251,16 @@ class Deal(Node):
             updated_at=row.updated_at,
             _row=row,
         )
+
+
+def _id_of(row: CallSummaryRow | ActivityRow) -> int:
+    assert row.id is not None
+    return row.id
+
+
+def _products(rows: list[ProductRow]) -> list[Product]:
+    return [Product.from_row(row) for row in rows]
+
+
+def _team(rows: list[MemberRow]) -> DealTeam:
+    return DealTeam(members=[DealTeamMember.from_row(row) for row in rows])

@@ -18,6 +18,7 @@ from graph.loaders.activity import (
     CallSummariesByDealLoader,
     CallSummaryByIdLoader,
 )
+from graph.loaders.base import SharedReader
 from graph.loaders.deals import (
     ActiveRegistrationCountByDealLoader,
     DealByIdLoader,
@@ -34,7 +35,8 @@ class Loaders:
     """Every loader of one request, created lazily so unused ones cost nothing."""
 
     def __init__(self, database: Database, account_id: int, is_vendor: bool) -> None:
-        self._scope = (database, account_id, is_vendor)
+        self.reader = SharedReader(database)
+        self._scope = (database, account_id, is_vendor, self.reader)
         self.account_by_id = AccountByIdLoader(*self._scope)
         self.user_by_id = UserByIdLoader(*self._scope)
         self.pipeline_by_id = PipelineByIdLoader(*self._scope)
@@ -54,3 +56,7 @@ class Loaders:
         self.call_by_id = CallByIdLoader(*self._scope)
         self.activities_by_deal = ActivitiesByDealLoader(*self._scope)
         self.activity_by_id = ActivityByIdLoader(*self._scope)
+        # Loaders whose queries join rows other loaders serve hand those rows over.
+        self.placement_by_deal.stages = self.stage_by_id
+        self.team_members_by_deal.users = self.user_by_id
+        self.team_members_by_deal.accounts = self.account_by_id

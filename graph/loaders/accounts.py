@@ -14,7 +14,7 @@ class AccountByIdLoader(ScopedLoader):
     """Accounts by id (callers only reach ids the viewer may see)."""
 
     async def batch_load_fn(self, keys: Sequence[int]) -> list[Account | None]:
-        async with self.database.session() as session:
+        async with self.reader.session() as session:
             rows = (await session.exec(select(Account).where(col(Account.id).in_(keys)))).all()
         return one_per_key(keys, rows, lambda account: account.id)
 
@@ -23,7 +23,7 @@ class UserByIdLoader(ScopedLoader):
     """Users by id (callers only reach ids the viewer may see)."""
 
     async def batch_load_fn(self, keys: Sequence[int]) -> list[User | None]:
-        async with self.database.session() as session:
+        async with self.reader.session() as session:
             rows = (await session.exec(select(User).where(col(User.id).in_(keys)))).all()
         return one_per_key(keys, rows, lambda user: user.id)
 
@@ -32,7 +32,7 @@ class PipelineByIdLoader(ScopedLoader):
     """Pipelines by id."""
 
     async def batch_load_fn(self, keys: Sequence[int]) -> list[Pipeline | None]:
-        async with self.database.session() as session:
+        async with self.reader.session() as session:
             rows = (await session.exec(select(Pipeline).where(col(Pipeline.id).in_(keys)))).all()
         return one_per_key(keys, rows, lambda pipeline: pipeline.id)
 
@@ -42,7 +42,7 @@ class StageByIdLoader(ScopedLoader):
 
     async def batch_load_fn(self, keys: Sequence[int]) -> list[PipelineStage | None]:
         statement = select(PipelineStage).where(col(PipelineStage.id).in_(keys))
-        async with self.database.session() as session:
+        async with self.reader.session() as session:
             rows = (await session.exec(statement)).all()
         return one_per_key(keys, rows, lambda stage: stage.id)
 
@@ -56,7 +56,7 @@ class StagesByPipelineLoader(ScopedLoader):
             .where(col(PipelineStage.pipeline_id).in_(keys))
             .order_by(col(PipelineStage.position), col(PipelineStage.id))
         )
-        async with self.database.session() as session:
+        async with self.reader.session() as session:
             rows = (await session.exec(statement)).all()
         return many_per_key(keys, rows, lambda stage: stage.pipeline_id)
 
@@ -65,6 +65,6 @@ class ProductByIdLoader(ScopedLoader):
     """Catalogue products by id."""
 
     async def batch_load_fn(self, keys: Sequence[int]) -> list[Product | None]:
-        async with self.database.session() as session:
+        async with self.reader.session() as session:
             rows = (await session.exec(select(Product).where(col(Product.id).in_(keys)))).all()
         return one_per_key(keys, rows, lambda product: product.id)

@@ -20,7 +20,7 @@ class CallSummariesByDealLoader(ScopedLoader):
             .where(col(CallSummary.deal_id).in_(keys), call_summary_visible_to(self.is_vendor))
             .order_by(col(CallSummary.id).desc())
         )
-        async with self.database.session() as session:
+        async with self.reader.session() as session:
             rows = (await session.exec(statement)).all()
         return many_per_key(keys, rows, lambda summary: summary.deal_id)
 
@@ -38,7 +38,7 @@ class CallSummaryByIdLoader(ScopedLoader):
                 call_summary_visible_to(self.is_vendor),
             )
         )
-        async with self.database.session() as session:
+        async with self.reader.session() as session:
             rows = (await session.exec(statement)).all()
         return one_per_key(keys, rows, lambda summary: summary.id)
 
@@ -47,7 +47,7 @@ class CallByIdLoader(ScopedLoader):
     """Calls by id (reached only through a visible summary)."""
 
     async def batch_load_fn(self, keys: Sequence[int]) -> list[Call | None]:
-        async with self.database.session() as session:
+        async with self.reader.session() as session:
             rows = (await session.exec(select(Call).where(col(Call.id).in_(keys)))).all()
         return one_per_key(keys, rows, lambda call: call.id)
 
@@ -61,7 +61,7 @@ class ActivitiesByDealLoader(ScopedLoader):
             .where(col(Activity.deal_id).in_(keys), activity_visible_to(self.account_id))
             .order_by(col(Activity.id).desc())
         )
-        async with self.database.session() as session:
+        async with self.reader.session() as session:
             rows = (await session.exec(statement)).all()
         return many_per_key(keys, rows, lambda activity: activity.deal_id)
 
@@ -79,6 +79,6 @@ class ActivityByIdLoader(ScopedLoader):
                 activity_visible_to(self.account_id),
             )
         )
-        async with self.database.session() as session:
+        async with self.reader.session() as session:
             rows = (await session.exec(statement)).all()
         return one_per_key(keys, rows, lambda activity: activity.id)
