@@ -47,3 +47,13 @@ schema: $(STAMP)
 schema-check: $(STAMP)
 	@$(BIN)/python -m graph.export_schema | diff -u schema.graphql - \
 		|| (echo "schema.graphql is stale: run 'make schema'" && exit 1)
+
+# Load benchmarks on this machine (not tests): seeds its own cached databases
+# (SQLite under data/bench/, PostgreSQL `bench_v<N>_<deals>` on 127.0.0.1) and
+# prints one table. Needs wrk and a local PostgreSQL; see docs/performance.md.
+BENCH_ARGS ?=
+bench: $(STAMP)
+	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null 2>&1 \
+		|| (apt-get update >/dev/null && apt-get install -y wrk >/dev/null) \
+		|| (echo "bench needs wrk (apt-get install -y wrk)" && exit 1)
+	$(BIN)/python -m bench $(BENCH_ARGS)
