@@ -25,6 +25,7 @@ from graph.ide import ide_response, wants_ide
 from graph.limits import Limits, check_variable_lists
 from graph.masking import format_errors
 from graph.middleware import log_fields, request_id_of
+from graph.persisted import PersistedQueries
 from graph.ratelimit import RateLimiter, ThrottleStatus, rate_limiter_for
 from graph.state import AppState
 from graph.transport import (
@@ -54,6 +55,7 @@ class GraphQLHTTP:
             size=settings.document_cache_size,
         )
         self.limiter = limiter if limiter is not None else rate_limiter_for(settings)
+        self.persisted = PersistedQueries()
 
     async def close(self) -> None:
         """Release the rate limiter's connections."""
@@ -74,7 +76,7 @@ class GraphQLHTTP:
                 )
             )
         try:
-            params = await read_params(request, self.state.settings.max_body_bytes)
+            params = await read_params(request, self.state.settings.max_body_bytes, self.persisted)
         except HTTPProblem as problem:
             return problem_response(problem, media)
         log_fields(request)["operation"] = params.operation_name

@@ -9,11 +9,14 @@ otherwise), GET carries the parameters in the URL, responses use
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
+
+if TYPE_CHECKING:
+    from graph.persisted import PersistedQueries
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -72,8 +75,13 @@ def _quality(params: str) -> float:
     return 1.0
 
 
-async def read_params(request: Request, max_body_bytes: int) -> GraphQLParams:
-    """The request's GraphQL parameters; raises HTTPProblem for anything malformed."""
+async def read_params(
+    request: Request, max_body_bytes: int, persisted: PersistedQueries | None = None
+) -> GraphQLParams:
+    """The request's GraphQL parameters; raises HTTPProblem for anything malformed.
+
+    With `persisted`, a hash-only request gets its query from the store (graph/persisted.py).
+    """
     if request.method == "GET":
         raw: Any = dict(request.query_params)
         for name in ("variables", "extensions"):
@@ -84,6 +92,8 @@ async def read_params(request: Request, max_body_bytes: int) -> GraphQLParams:
         raw = _loads(await _body(request, max_body_bytes), "The request body is not valid JSON.")
     if not isinstance(raw, dict):
         raise HTTPProblem(400, "BAD_REQUEST", "The request body must be a JSON object.")
+    if persisted is not None:
+        raw = persisted.expand(raw)
     return _params(raw)
 
 
