@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 from dataclasses import dataclass
 
 import orjson
@@ -35,6 +36,8 @@ class Targets:
     deals_home: bytes
     deal_cards: list[bytes]
     team_updates: list[bytes]
+    deals_home_hash: bytes
+    deals_home_register: bytes
 
     def deals_home_page(self, first: int) -> bytes:
         """The deals-home body with another page size."""
@@ -98,4 +101,15 @@ def targets_for(database: BenchDatabase) -> Targets:
         for change in ("add", "remove"):
             payload = {"dealId": gid("Deal", pk), change: [gid("User", colleague)]}
             updates.append(body(DEAL_TEAM_UPDATE, {"input": payload}))
-    return Targets(token, body(DEALS_HOME, {"first": 20}), cards, updates)
+    digest = hashlib.sha256(DEALS_HOME.encode()).hexdigest()
+    apq = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+    return Targets(
+        token,
+        body(DEALS_HOME, {"first": 20}),
+        cards,
+        updates,
+        deals_home_hash=orjson.dumps({"variables": {"first": 20}, "extensions": apq}),
+        deals_home_register=orjson.dumps(
+            {"query": DEALS_HOME, "variables": {"first": 20}, "extensions": apq}
+        ),
+    )
