@@ -15,6 +15,7 @@ from graph.deals.schema import DealQuery
 from graph.node import NodeQuery
 from graph.notifications.mutations import NotificationMutation
 from graph.pipelines.schema import PipelineQuery
+from graph.registrations.mutations import RegistrationMutation
 from graph.settings.mutations import SettingsMutation
 from graph.teams.mutations import TeamMutation
 from graph.views.mutations import ViewMutation
@@ -26,6 +27,7 @@ MUTATIONS: tuple[type, ...] = (
     SettingsMutation,
     ViewMutation,
     NotificationMutation,
+    RegistrationMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = ()
 

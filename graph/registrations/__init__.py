@@ -1,0 +1,1 @@
+"""Deal registrations: submit, review and withdraw."""
