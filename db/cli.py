@@ -21,6 +21,7 @@ from db.engine import Database
 from db.generate import generate_deals
 from db.migrate import upgrade
 from db.models import Account, AccountKind, ApiToken, User, UserRole
+from db.ops.registrations import expire_lapsed_registrations
 from db.tokens import create_token, revoke_token
 
 T = TypeVar("T")
@@ -249,6 +250,17 @@ def token_list(
 
     headers = ["id", "email", "name", "prefix", "created", "last used", "revoked"]
     print_table(headers, _run(work))
+
+
+@app.command("registrations-expire")
+def registrations_expire() -> None:
+    """Mark approvals past their expiry EXPIRED, recording activity and notifying each team."""
+
+    async def work(database: Database) -> int:
+        async with database.transaction() as session:
+            return len(await expire_lapsed_registrations(session=session))
+
+    typer.echo(f"Expired {_run(work)} registrations.")
 
 
 if __name__ == "__main__":
