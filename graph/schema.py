@@ -10,6 +10,7 @@ import strawberry
 from strawberry.tools import merge_types
 
 from graph.accounts.schema import AccountQuery
+from graph.calls.mutations import CallMutation
 from graph.deals.mutations import DealMutation
 from graph.deals.schema import DealQuery
 from graph.node import NodeQuery
@@ -28,6 +29,7 @@ MUTATIONS: tuple[type, ...] = (
     ViewMutation,
     NotificationMutation,
     RegistrationMutation,
+    CallMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = ()
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from db.models import RegistrationStatus
 from db.ops.registrations import expire_lapsed_registrations
-from tests.graph.registrations.conftest import deal_state, notified_kinds
+from tests.graph.team_world import deal_state, notified_kinds
 
 
 async def sweep(database):

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from graph.relay import to_global_id
-from tests.graph.registrations.conftest import deal_state, notified_kinds, registration_gid
+from tests.graph.team_world import deal_state, notified_kinds, registration_gid
 
 REVIEW = """
 mutation Review($input: DealRegistrationReviewInput!) {

@@ -8,7 +8,7 @@ import pytest
 
 from db.models import RegistrationStatus
 from graph.relay import to_global_id
-from tests.graph.registrations.conftest import deal_state, notified_kinds
+from tests.graph.team_world import deal_state, notified_kinds
 
 SUBMIT = """
 mutation Submit($input: DealRegistrationSubmitInput!) {

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from db.models import RegistrationStatus
-from tests.graph.registrations.conftest import deal_state, registration_gid
+from tests.graph.team_world import deal_state, registration_gid
 from tests.graph.registrations.test_review import review
 from tests.graph.registrations.test_withdraw import withdraw
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from db.models import RegistrationStatus
 from graph.relay import to_global_id
-from tests.graph.registrations.conftest import deal_state, notified_kinds, registration_gid
+from tests.graph.team_world import deal_state, notified_kinds, registration_gid
 
 WITHDRAW = """
 mutation Withdraw($input: DealRegistrationWithdrawInput!) {
