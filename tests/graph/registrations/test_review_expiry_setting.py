@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from db.config import Settings
-from tests.graph.team_world import registration_gid
 from tests.graph.registrations.test_review import review
+from tests.graph.team_world import registration_gid
 
 
 @pytest.fixture

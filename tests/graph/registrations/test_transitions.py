@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 
 from db.models import RegistrationStatus
-from tests.graph.team_world import deal_state, registration_gid
 from tests.graph.registrations.test_review import review
 from tests.graph.registrations.test_withdraw import withdraw
+from tests.graph.team_world import deal_state, registration_gid
 
 # How a registration is set up: stored status and expiry. LAPSED is APPROVED past its expiry.
 STARTS = {
