@@ -9,7 +9,14 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select, update
 
-from db.models import AccountKind, AccountSettings, Deal, DealRegistration, PipelineStage
+from db.models import (
+    AccountKind,
+    AccountSettings,
+    Deal,
+    DealRegistration,
+    PipelineStage,
+    UserRole,
+)
 from graph.relay import to_global_id
 
 CREATE = """
@@ -270,3 +277,32 @@ async def test_the_vendor_sees_the_new_deal(gql, world):
         "query($id: ID!) { deal(id: $id) { name } }", world["victor"].token, {"id": deal["id"]}
     )
     assert body["data"]["deal"] == {"name": "Acme – Sales Hub rollout"}
+
+
+SETTINGS_UPDATE = """
+mutation Settings($input: SettingsUpdateInput!) {
+  settingsUpdate(input: $input) { userErrors { code } }
+}
+"""
+
+
+async def test_after_an_admin_changes_the_pipeline_only_new_deals_use_it(gql, world, factory):
+    # given: a deal filed before the change, and the vendor admin's new pipeline
+    old = (await create(gql, world["alice"].token))["deal"]
+    admin = await factory.person(world["vendor"], role=UserRole.ADMIN)
+    pipeline, stages = await factory.pipeline(world["vendor"], "Co-sell")
+    variables = {"input": {"sharedDealPipelineId": to_global_id("Pipeline", pipeline.id)}}
+    changed = await gql(SETTINGS_UPDATE, admin.token, variables)
+    assert changed["data"]["settingsUpdate"]["userErrors"] == []
+    # when
+    new = (await create(gql, world["alice"].token, name="After the change"))["deal"]
+    # then: the vendor files the new deal in the new pipeline, the old one where it was
+    for deal, expected_pipeline, expected_stage in (
+        (new, pipeline.id, stages[0].id),
+        (old, world["vendor"].pipeline.id, world["vendor"].stages[1].id),
+    ):
+        seen = await gql(PLACEMENT, admin.token, {"id": deal["id"]})
+        assert seen["data"]["deal"] == {
+            "pipeline": {"id": to_global_id("Pipeline", expected_pipeline)},
+            "stage": {"id": to_global_id("PipelineStage", expected_stage)},
+        }
