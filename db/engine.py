@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine.url import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+from tenacity import (
+    AsyncRetrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_random_exponential,
+)
 
 from db.config import normalize_database_url
+
+T = TypeVar("T")
+
+# PostgreSQL's deadlock_detected and serialization_failure: the transaction was
+# rolled back as a whole and may simply be run again.
+TRANSIENT_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+def is_transient(error: BaseException) -> bool:
+    """A failure after which running the whole transaction again is safe and sensible."""
+    if not isinstance(error, DBAPIError):
+        return False
+    return getattr(error.orig, "sqlstate", None) in TRANSIENT_SQLSTATES
 
 
 def _sqlite_pragmas(engine: AsyncEngine, *, begin: str) -> None:
@@ -74,6 +94,26 @@ class Database:
         """A write session in one transaction: committed on success, rolled back on error."""
         async with self._write() as session, session.begin():
             yield session
+
+    async def run_transaction(
+        self, operation: Callable[[AsyncSession], Awaitable[T]], *, attempts: int = 4
+    ) -> T:
+        """Run `operation` in one transaction, again from scratch after a deadlock.
+
+        Locks taken by concurrent changes on different deals can form a cycle
+        (PostgreSQL then aborts one of them); retrying the loser is the standard cure.
+        """
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(is_transient),
+            stop=stop_after_attempt(attempts),
+            wait=wait_random_exponential(multiplier=0.02, max=0.5),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                async with self.transaction() as session:
+                    result = await operation(session)
+        return result
 
     async def dispose(self) -> None:
         """Close every pooled connection."""

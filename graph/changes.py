@@ -26,14 +26,13 @@ C = TypeVar("C", bound=Change)
 
 
 async def commit_change(info: Info, operation: Callable[[AsyncSession], Awaitable[C]]) -> C:
-    """Run `operation` in one write transaction; after commit, publish and reset loaders.
+    """Run `operation` in one write transaction (retried after a deadlock); then publish.
 
     A publish failure is logged, not raised: the change is committed and
     subscribers catch up from the database by cursor.
     """
     context = info.context
-    async with context.database.transaction() as session:
-        change = await operation(session)
+    change = await context.database.run_transaction(operation)
     try:
         await publish_recorded(context.broker, change.recorded)
     except Exception:
