@@ -21,11 +21,10 @@ mutation($input: DealTeamUpdateInput!) {
 CALLS = 20
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 async def test_concurrent_team_updates_keep_team_history_and_version_consistent(
-    gql, factory, database, backend
+    gql, factory, database
 ):
-    if backend != "postgresql":
-        pytest.skip("row locks and real concurrency are PostgreSQL's")
 
     # given: each call made by its own actor, adds and removes overlapping on six colleagues
     partner = await factory.org(AccountKind.PARTNER)
