@@ -43,7 +43,8 @@ async def _ours(url: str, token: str, body: bytes, warm: bytes) -> int:
     from graph.app import create_app
 
     database = Database(url)
-    app = create_app(Settings(database_url=url, app_env="development"), database)
+    settings = Settings(database_url=url, app_env="development", rate_limit_enabled=False)
+    app = create_app(settings, database)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     try:
         async with httpx.AsyncClient(
