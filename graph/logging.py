@@ -7,20 +7,29 @@ import sys
 
 import orjson
 import structlog
+from structlog.tracebacks import ExceptionDictTransformer
 
 
 def _dumps(value: object, **_kwargs: object) -> str:
     return orjson.dumps(value, default=str).decode()
 
 
+_configured = False
+
+
 def configure_logging(level: str = "INFO") -> None:
-    """JSON lines on stderr, with the request id bound for the whole request."""
+    """JSON lines on stderr, with the request id bound for the whole request (once a process)."""
+    global _configured
+    if _configured:
+        return
+    _configured = True
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.dict_tracebacks,
+            # No local variables in tracebacks: they would log settings and tokens.
+            structlog.processors.ExceptionRenderer(ExceptionDictTransformer(show_locals=False)),
             structlog.processors.JSONRenderer(serializer=_dumps),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(

@@ -65,6 +65,7 @@ class RequestLogMiddleware:
             finally:
                 log.info(
                     "request",
+                    request_id=request_id,
                     method=scope["method"],
                     path=scope["path"],
                     status=status,
