@@ -9,7 +9,7 @@ WORKERS ?= 1
 DEALS ?= 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint schema schema-check migrate seed bench install format
+.PHONY: http-audit run test lint schema schema-check migrate seed bench install format
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -57,3 +57,7 @@ bench: $(STAMP)
 		|| (apt-get update >/dev/null && apt-get install -y wrk >/dev/null) \
 		|| (echo "bench needs wrk (apt-get install -y wrk)" && exit 1)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+http-audit:
+	npm ci --prefix tools/http-audit --silent
+	$(BIN)/python -m pytest tests/graph/http/test_http_audit.py
