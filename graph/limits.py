@@ -19,6 +19,7 @@ from graphql import (
     ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    StringValueNode,
     ValidationContext,
     ValidationRule,
 )
@@ -156,14 +157,23 @@ def alias_limit_rule(max_aliases: int) -> type[ValidationRule]:
 
 
 def list_literal_rule(max_items: int) -> type[ValidationRule]:
-    """A rule refusing list literals (inputs written in the document) over `max_items`."""
+    """A rule refusing list literals over `max_items`, and strings holding NUL characters."""
 
     class ListInputSizeRule(ValidationRule):
         def enter_list_value(self, node: ListValueNode, *_args: Any) -> None:
             if len(node.values) > max_items:
                 self.report_error(_list_error(len(node.values), max_items))
 
+        def enter_string_value(self, node: StringValueNode, *_args: Any) -> None:
+            if "\x00" in node.value:
+                self.report_error(_nul_error())
+
     return ListInputSizeRule
+
+
+def _nul_error() -> GraphQLError:
+    # No text column (PostgreSQL's least of all) stores NUL; refuse it as bad input.
+    return limit_error("Strings may not contain NUL characters.", "BAD_USER_INPUT")
 
 
 def _list_error(size: int, max_items: int) -> GraphQLError:
@@ -175,11 +185,14 @@ def _list_error(size: int, max_items: int) -> GraphQLError:
 
 
 def check_variable_lists(variables: dict[str, Any], max_items: int) -> GraphQLError | None:
-    """The error for the first list over `max_items` anywhere in the variables, if any."""
+    """The error for the first list over `max_items` (or NUL character) in the variables."""
     pending: list[Any] = [variables]
     while pending:  # iterative: variables may nest as deep as the JSON parser allows
         value = pending.pop()
-        if isinstance(value, list):
+        if isinstance(value, str):
+            if "\x00" in value:
+                return _nul_error()
+        elif isinstance(value, list):
             if len(value) > max_items:
                 return _list_error(len(value), max_items)
             pending.extend(value)
