@@ -26,14 +26,24 @@
     return null;
   }
 
-  function operationType(documentAST, operationName) {
-    var operations = ((documentAST && documentAST.definitions) || []).filter(function (d) {
-      return d.kind === "OperationDefinition";
-    });
-    var chosen = operations.filter(function (d) {
-      return !operationName || (d.name && d.name.value === operationName);
+  // The operation to run, read from the query text itself: GraphiQL updates its idea of
+  // the operation name 100 ms after an edit or a tab switch, so a quick run would
+  // otherwise send the previous tab's name ("Unknown operation named …").
+  function chooseOperation(query, operationName) {
+    var operations;
+    try {
+      operations = GraphiQL.GraphQL.parse(query).definitions.filter(function (d) {
+        return d.kind === "OperationDefinition";
+      });
+    } catch (_) {
+      return { name: operationName, type: "query" }; // the server reports the syntax error
+    }
+    var named = operations.filter(function (d) {
+      return d.name && d.name.value === operationName;
     })[0];
-    return chosen ? chosen.operation : "query";
+    var chosen = named || (operations.length === 1 ? operations[0] : null);
+    if (!chosen) return { name: operationName, type: "query" };
+    return { name: chosen.name ? chosen.name.value : undefined, type: chosen.operation };
   }
 
   // One WebSocket per token: the token authenticates the connection, not each operation.
@@ -77,7 +87,9 @@
     var headers = Object.assign({}, (options && options.headers) || {});
     var authorization = authorizationOf(headers) || config.authorization;
     if (authorization && !authorizationOf(headers)) headers.Authorization = authorization;
-    if (operationType(options && options.documentAST, params.operationName) === "subscription") {
+    var operation = chooseOperation(params.query, params.operationName);
+    params = Object.assign({}, params, { operationName: operation.name });
+    if (operation.type === "subscription") {
       return subscribe(params, authorization);
     }
     return fetch(endpoint, {
