@@ -136,7 +136,7 @@ async def _bump_notification_seqs(
         select(users.c.id, users.c.notification_seq)
         .where(users.c.id.in_(user_ids))
         .order_by(users.c.id)
-        .with_for_update()
+        .with_for_update(key_share=True)
     )
     last_seq = dict(current.tuples().all())
     for row in notifications:

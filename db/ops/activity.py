@@ -38,8 +38,13 @@ class Recorded:
 
 
 async def lock_deal(*, session: AsyncSession, deal_id: int) -> Deal | None:
-    """Load a deal under a row lock (PostgreSQL) so changes to one deal serialise."""
-    statement = select(Deal).where(Deal.id == deal_id).with_for_update()
+    """Load a deal under a row lock (PostgreSQL) so changes to one deal serialise.
+
+    Every lock here is FOR NO KEY UPDATE: it serialises writers of the row but not
+    the KEY SHARE locks that foreign-key checks take when other transactions insert
+    rows pointing at it, which would otherwise close lock cycles across deals.
+    """
+    statement = select(Deal).where(Deal.id == deal_id).with_for_update(key_share=True)
     return (await session.exec(statement)).first()
 
 
@@ -95,7 +100,10 @@ async def record_activity(
         return Recorded(activity=activity)
 
     await session.exec(
-        select(User.id).where(col(User.id).in_(recipients)).order_by(col(User.id)).with_for_update()
+        select(User.id)
+        .where(col(User.id).in_(recipients))
+        .order_by(col(User.id))
+        .with_for_update(key_share=True)
     )
     bumped = await session.execute(
         update(User)

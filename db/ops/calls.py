@@ -134,7 +134,7 @@ async def share_call_summary(
     statement = (
         select(CallSummary)
         .where(CallSummary.id == call_summary_id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     )
     summary = (await session.exec(statement)).one()

@@ -200,7 +200,7 @@ async def expire_lapsed_registrations(
                 col(DealRegistration.expires_at) <= now,
             )
             .order_by(col(DealRegistration.id))
-            .with_for_update()
+            .with_for_update(key_share=True)
         )
         for registration in rows.all():
             registration.status = Status.EXPIRED
@@ -224,7 +224,7 @@ async def _locked_registration(
     statement = (
         select(DealRegistration)
         .where(DealRegistration.id == registration_id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     )
     return (await session.exec(statement)).one(), deal

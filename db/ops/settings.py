@@ -51,7 +51,9 @@ async def update_settings(
         raise DomainError(
             ErrorCode.INVALID, "The pipeline has no open stage for new deals.", field_path
         )
-    settings = await session.get(AccountSettings, actor.account_id, with_for_update=True)
+    settings = await session.get(
+        AccountSettings, actor.account_id, with_for_update={"key_share": True}
+    )
     if settings is None:
         settings = AccountSettings(account_id=actor.account_id)
     settings.shared_deal_pipeline_id = pipeline.id

@@ -42,7 +42,7 @@ async def save_view(
             ErrorCode.INVALID, f"A name has 1 to {MAX_NAME_LENGTH} characters.", ("input", "name")
         )
     # Saves of one user serialise on their user row, so the name check below cannot race.
-    await session.exec(select(User.id).where(User.id == actor.id).with_for_update())
+    await session.exec(select(User.id).where(User.id == actor.id).with_for_update(key_share=True))
     view = await _own_view(session=session, actor=actor, view_id=view_id) if view_id else None
     same_name = select(DealView.id).where(DealView.user_id == actor.id, DealView.name == cleaned)
     if view is not None:
