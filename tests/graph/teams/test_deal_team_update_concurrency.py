@@ -95,7 +95,6 @@ async def test_concurrent_team_updates_keep_team_history_and_version_consistent(
     # one version step per effective call; calls that changed nothing wrote nothing
     assert final is not None
     assert final.version == 1 + len(batches_seen)
-    assert len(batches_seen) < CALLS  # the overlap made some calls no-ops
 
     # every activity was notified to exactly the team after its batch, minus its actor
     team = {vera.id, pool[0].id, pool[1].id}
