@@ -31,6 +31,8 @@ class Authenticated:
     user: User
     account: Account
     token_id: int
+    # last_used_at is due for an update (done by `touch_token` in a write transaction).
+    stale: bool = False
 
 
 async def create_token(*, session: AsyncSession, user_id: int, name: str = "default") -> str:
@@ -74,11 +76,19 @@ async def authenticate(*, session: AsyncSession, token: str) -> Authenticated | 
         return None
     if api_token.revoked_at is not None or not user.is_active:
         return None
-    now = utcnow()
-    if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_GRANULARITY:
-        await session.execute(
-            update(ApiToken).where(ApiToken.id == api_token.id).values(last_used_at=now)  # type: ignore[arg-type]
-        )
-        await session.commit()
+    last_used = api_token.last_used_at
+    stale = last_used is None or utcnow() - last_used > LAST_USED_GRANULARITY
     assert api_token.id is not None
-    return Authenticated(user=user, account=account, token_id=api_token.id)
+    return Authenticated(user=user, account=account, token_id=api_token.id, stale=stale)
+
+
+async def touch_token(*, session: AsyncSession, token_id: int) -> None:
+    """Record that a token was just used; run it in a write transaction.
+
+    Kept apart from `authenticate` because on SQLite a read transaction that
+    turns into a write fails at once ("database is locked") while another
+    writer holds the lock, instead of waiting its turn.
+    """
+    await session.execute(
+        update(ApiToken).where(col(ApiToken.id) == token_id).values(last_used_at=utcnow())
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from db.engine import Database
-from db.tokens import authenticate
+from db.tokens import authenticate, touch_token
 from graph.context import Viewer
 
 
@@ -26,4 +26,7 @@ async def viewer_for(database: Database, header: str | None) -> Viewer | None:
         found = await authenticate(session=session, token=token)
     if found is None:
         return None
+    if found.stale:
+        async with database.transaction() as session:
+            await touch_token(session=session, token_id=found.token_id)
     return Viewer(user=found.user, account=found.account, token_id=found.token_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -210,6 +211,25 @@ async def expire_lapsed_registrations(
     return recorded
 
 
+def registration_details(
+    registration: DealRegistration, *, before: RegistrationStatus | None
+) -> dict[str, Any]:
+    """An activity's details for a registration's change of status: before and after."""
+    after = RegistrationStatus(registration.status)
+    details: dict[str, Any] = {
+        "registration_id": registration.id,
+        "account_id": registration.account_id,
+        "before": before.value if before else None,
+        "after": after.value,
+        "status": after.value,
+    }
+    if after is Status.REJECTED:
+        details["rejection_reason"] = registration.rejection_reason
+    if after is Status.APPROVED and registration.expires_at is not None:
+        details["expires_at"] = registration.expires_at.isoformat()
+    return details
+
+
 async def _locked_registration(
     session: AsyncSession, actor: User, registration_id: int | None
 ) -> tuple[DealRegistration, Deal]:
@@ -242,17 +262,7 @@ async def _recorded(
     await bump_version(session=session, deal=deal)
     await session.flush()
     after = RegistrationStatus(registration.status)
-    details: dict[str, object] = {
-        "registration_id": registration.id,
-        "account_id": registration.account_id,
-        "before": before.value if before else None,
-        "after": after.value,
-        "status": after.value,
-    }
-    if after is Status.REJECTED:
-        details["rejection_reason"] = registration.rejection_reason
-    if after is Status.APPROVED and registration.expires_at is not None:
-        details["expires_at"] = registration.expires_at.isoformat()
+    details = registration_details(registration, before=before)
     recorded = await record_activity(
         session=session,
         deal=deal,

@@ -30,6 +30,7 @@ from db.ops.activity import Recorded, record_activity
 from db.ops.checks import Checks
 from db.ops.currencies import is_currency
 from db.ops.placement import entry_placement
+from db.ops.registrations import registration_details
 
 # Numeric(18, 2): sixteen digits before the point, two after.
 MAX_AMOUNT = Decimal(10) ** 16
@@ -143,13 +144,7 @@ async def create_shared_deal(
         kind=ActivityKind.REGISTRATION_SUBMITTED,
         actor=creator,
         account_id=creator_account.id,
-        details={
-            "registration_id": registration.id,
-            "before": None,
-            "after": RegistrationStatus.SUBMITTED.value,
-            "status": RegistrationStatus.SUBMITTED.value,
-            "submitted_by": creator.name,
-        },
+        details=registration_details(registration, before=None),
     )
     return SharedDealCreated(deal=deal, recorded=[shared, submitted])
 

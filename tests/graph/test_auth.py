@@ -50,3 +50,15 @@ async def test_inactive_user_cannot_authenticate(gql, factory):
     org = await factory.org()
     person = await factory.person(org, active=False)
     assert (await gql(VIEWER, token=person.token))["_status"] == 401
+
+
+async def test_a_request_records_when_the_token_was_last_used(gql, factory, database):
+    from sqlmodel import select
+
+    from db.models import ApiToken
+
+    person = await factory.person(await factory.org())
+    assert (await gql(VIEWER, token=person.token))["_status"] == 200
+    async with database.session() as session:
+        token = (await session.exec(select(ApiToken).where(ApiToken.user_id == person.id))).one()
+    assert token.last_used_at is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from graph.relay import to_global_id
@@ -121,3 +122,18 @@ async def test_a_partner_asking_for_an_unshared_summary_gets_nothing(gql, world,
     summary_id = to_global_id("CallSummary", summary.id)
     body = await gql(NODE, world.alice.token, {"id": summary_id})
     assert body["data"]["node"] is None
+
+
+async def test_concurrent_shares_record_one_activity(gql, world):
+    # given
+    summary_id = await stored(gql, world)
+    before = (await deal_state(gql, world))["version"]
+    # when
+    sharers = [world.victor, world.vince] * 3
+    results = await asyncio.gather(*(share(gql, p, summary_id) for p in sharers))
+    # then
+    assert all(r["userErrors"] == [] for r in results)
+    assert len({r["callSummary"]["sharedAt"] for r in results}) == 1
+    state = await deal_state(gql, world)
+    assert [a["kind"] for a in state["activities"]["nodes"]] == ["CALL_SUMMARY_SHARED"]
+    assert state["version"] == before + 1

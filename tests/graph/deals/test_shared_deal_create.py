@@ -306,3 +306,11 @@ async def test_after_an_admin_changes_the_pipeline_only_new_deals_use_it(gql, wo
             "pipeline": {"id": to_global_id("Pipeline", expected_pipeline)},
             "stage": {"id": to_global_id("PipelineStage", expected_stage)},
         }
+
+
+async def test_a_refused_call_does_not_use_up_its_key(gql, world, database):
+    refused = await create(gql, world["alice"].token, idempotencyKey="k1", currency="???")
+    assert refused["deal"] is None
+    fixed = await create(gql, world["alice"].token, idempotencyKey="k1")
+    assert fixed["userErrors"] == []
+    assert await deal_count(database) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -133,3 +134,15 @@ async def test_a_deal_of_other_accounts_is_not_found(gql, world):
 async def test_an_unknown_deal_is_not_found(gql, world, deal_id):
     result = await submit(gql, world.alice, deal_id)
     assert [e["code"] for e in result["userErrors"]] == ["NOT_FOUND"]
+
+
+async def test_concurrent_submits_of_one_account_make_one_registration(gql, world):
+    # when: six partner submissions race
+    people = [world.alice, world.bob, world.pat] * 2
+    results = await asyncio.gather(*(submit(gql, p, world.deal_id) for p in people))
+    # then
+    codes = sorted(e["code"] for r in results for e in r["userErrors"])
+    assert codes == ["DUPLICATE"] * 5
+    state = await deal_state(gql, world)
+    assert state["activeDealRegistrations"] == 1
+    assert [a["kind"] for a in state["activities"]["nodes"]] == ["REGISTRATION_SUBMITTED"]
