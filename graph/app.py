@@ -10,11 +10,11 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from db.config import Settings, get_settings
 from db.engine import Database
-from graph.broker import InProcessBroker
+from graph.broker import broker_for
 from graph.http import GraphQLHTTP
 from graph.ide import static_routes
 from graph.logging import configure_logging
@@ -22,6 +22,7 @@ from graph.middleware import RequestLogMiddleware
 from graph.runtime import tune_process
 from graph.schema import schema
 from graph.state import AppState
+from graph.websocket import GraphQLWebSocket
 
 
 async def healthz(_request: Request) -> JSONResponse:
@@ -53,15 +54,19 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     """Build the app; `database` may be given by tests to share an engine."""
     settings = settings or get_settings()
     database = database or Database(settings.database_url)
-    state = AppState(settings=settings, database=database, broker=InProcessBroker(), schema=schema)
+    state = AppState(
+        settings=settings, database=database, broker=broker_for(settings.redis_url), schema=schema
+    )
     configure_logging(settings.log_level)
     endpoint = GraphQLHTTP(state)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         tune_process()
+        await state.broker.start()
         yield
-        # Graceful shutdown: uvicorn stops accepting, lets requests finish, then this runs.
+        # Graceful shutdown: uvicorn stops accepting, closes WebSockets (1012), lets
+        # requests finish, then this runs.
         await endpoint.close()
         await state.broker.close()
         await state.database.dispose()
@@ -69,6 +74,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app = Starlette(
         routes=[
             Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", GraphQLWebSocket(state)),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *static_routes(enabled=state.graphiql),

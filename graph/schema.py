@@ -18,6 +18,7 @@ from graph.notifications.mutations import NotificationMutation
 from graph.pipelines.schema import PipelineQuery
 from graph.registrations.mutations import RegistrationMutation
 from graph.settings.mutations import SettingsMutation
+from graph.subscriptions.schema import Subscription as LiveSubscription
 from graph.teams.mutations import TeamMutation
 from graph.views.mutations import ViewMutation
 
@@ -31,7 +32,7 @@ MUTATIONS: tuple[type, ...] = (
     RegistrationMutation,
     CallMutation,
 )
-SUBSCRIPTIONS: tuple[type, ...] = ()
+SUBSCRIPTIONS: tuple[type, ...] = (LiveSubscription,)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS) if MUTATIONS else None

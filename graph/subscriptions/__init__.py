@@ -1,0 +1,1 @@
+"""Live updates: the viewer's notifications and a deal's activity, over WebSockets."""
