@@ -10,6 +10,7 @@ refunds, hence this small module.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from db.config import Settings
+
+logger = logging.getLogger("graph.ratelimit")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,9 +136,14 @@ class RedisRateLimiter:
         self._script: Any = redis.register_script(LEAKY_BUCKET_LUA)
 
     async def _run(self, key: str, points: float) -> ThrottleStatus:
-        allowed, available = await self._script(
-            keys=[f"{self.prefix}:{key}"], args=[self.maximum, self.restore_rate, points]
-        )
+        try:
+            allowed, available = await self._script(
+                keys=[f"{self.prefix}:{key}"], args=[self.maximum, self.restore_rate, points]
+            )
+        except (RedisError, OSError) as error:
+            # Fail open: losing Redis must not stop the API (readyz reports it meanwhile).
+            logger.warning("rate limiter unavailable, allowing the request: %s", error)
+            return ThrottleStatus(True, self.maximum, self.maximum, self.restore_rate)
         return ThrottleStatus(bool(int(allowed)), self.maximum, float(available), self.restore_rate)
 
     async def take(self, key: str, cost: float) -> ThrottleStatus:
