@@ -9,7 +9,7 @@ WORKERS ?= 1
 DEALS ?= 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: http-audit run test lint schema schema-check migrate seed bench install format
+.PHONY: http-audit run test lint schema schema-check migrate seed bench bench-subscriptions install format
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -61,3 +61,13 @@ bench: $(STAMP)
 http-audit:
 	npm ci --prefix tools/http-audit --silent
 	$(BIN)/python -m pytest tests/graph/http/test_http_audit.py
+
+# Subscriptions benchmark (not a test): idle subscriptions one server holds, memory per
+# subscription, commit-to-delivery p50/p99 fanned out to each size. Starts its own
+# redis-server and server; PostgreSQL at BENCH_POSTGRES_URL (a scratch database is made).
+SUBSCRIBERS ?= 1000 5000
+ROUNDS ?= 5
+BENCH_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+bench-subscriptions: $(STAMP)
+	BENCH_POSTGRES_URL=$(BENCH_POSTGRES_URL) $(BIN)/python -m bench.subscriptions \
+		--subscribers $(SUBSCRIBERS) --rounds $(ROUNDS)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from typing import Protocol
 
@@ -36,6 +36,9 @@ class Broker(Protocol):
 
     async def publish(self, channel: str, message: str) -> None:
         """Announce something new on `channel` (after the transaction committed)."""
+
+    async def publish_many(self, messages: Sequence[tuple[str, str]]) -> None:
+        """Announce several `(channel, message)` pairs at once (one round trip on Redis)."""
 
     def subscribe(self, channel: str) -> AbstractAsyncContextManager[asyncio.Queue[str]]:
         """A queue receiving the channel's messages while the context is open."""
@@ -105,6 +108,10 @@ class InProcessBroker:
     async def publish(self, channel: str, message: str) -> None:
         self.local.deliver(channel, message)
 
+    async def publish_many(self, messages: Sequence[tuple[str, str]]) -> None:
+        for channel, message in messages:
+            self.local.deliver(channel, message)
+
     def subscribe(self, channel: str) -> AbstractAsyncContextManager[asyncio.Queue[str]]:
         return self.local.subscribe(channel)
 
@@ -155,12 +162,19 @@ class RedisBroker:
         return self._connected
 
     async def publish(self, channel: str, message: str) -> None:
+        await self.publish_many([(channel, message)])
+
+    async def publish_many(self, messages: Sequence[tuple[str, str]]) -> None:
         try:
-            await self._client.publish(self._prefix + channel, message)
+            async with self._client.pipeline(transaction=False) as pipe:
+                for channel, message in messages:
+                    pipe.publish(self._prefix + channel, message)
+                await pipe.execute()
         except (RedisError, OSError) as error:
             # The change is committed; subscribers elsewhere catch up when Redis is back.
-            logger.warning("redis publish failed on %s: %s", channel, error)
-            self.local.deliver(channel, message)
+            logger.warning("redis publish of %d messages failed: %s", len(messages), error)
+            for channel, message in messages:
+                self.local.deliver(channel, message)
 
     def subscribe(self, channel: str) -> AbstractAsyncContextManager[asyncio.Queue[str]]:
         return self.local.subscribe(channel)

@@ -20,8 +20,12 @@ def deal_channel(deal_id: int) -> str:
 
 async def publish_recorded(broker: Broker, recorded: Iterable[Recorded]) -> None:
     """Announce committed activities: to each notified user and to the deal's watchers."""
+    messages: list[tuple[str, str]] = []
     for item in recorded:
         activity = item.activity
-        await broker.publish(deal_channel(activity.deal_id), str(activity.id))
-        for user_id in item.notified_user_ids:
-            await broker.publish(user_channel(user_id), str(activity.id))
+        messages.append((deal_channel(activity.deal_id), str(activity.id)))
+        messages.extend(
+            (user_channel(user_id), str(activity.id)) for user_id in item.notified_user_ids
+        )
+    if messages:
+        await broker.publish_many(messages)
