@@ -28,6 +28,7 @@ REQUIRED_OPERATIONS = {
     "EditDealTeam",
     "ChangeProducts",
     "SetSharedDealPipeline",
+    "Notifications",
 }
 
 
