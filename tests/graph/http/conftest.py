@@ -49,9 +49,12 @@ def app_with(database_url: str, database: Database) -> Callable[..., Any]:
         settings = Settings(database_url=database_url, **{"app_env": "development", **overrides})
         app = create_app(settings, database)
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        # The lifespan starts the broker (Redis when configured) as a server would.
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://test") as http,
+        ):
             yield http
-        await app.state.endpoint.close()
 
     return make
 
