@@ -74,7 +74,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app = Starlette(
         routes=[
             Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", GraphQLWebSocket(state)),
+            WebSocketRoute("/graphql", GraphQLWebSocket(state, endpoint)),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *static_routes(enabled=state.graphiql),

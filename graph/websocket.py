@@ -25,6 +25,8 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from graph.auth import viewer_for
 from graph.context import Context
+from graph.cost import check_cost
+from graph.limits import check_variable_lists
 from graph.state import AppState
 
 MAX_SUBSCRIPTIONS = 20
@@ -49,6 +51,11 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Any, None]):
             self.context = self.context.context
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        refusal = await self._refusal(message) if self.connection_acknowledged else []
+        if refusal:
+            payload = [error.formatted for error in refusal]
+            await self.send_message({"id": message["id"], "type": "error", "payload": payload})
+            return
         over_cap = len(self.operations) >= MAX_SUBSCRIPTIONS
         if self.connection_acknowledged and message["id"] not in self.operations and over_cap:
             error = GraphQLError(
@@ -61,13 +68,56 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Any, None]):
             return
         await super().handle_subscribe(message)
 
+    async def _refusal(self, message: SubscribeMessage) -> list[GraphQLError]:
+        """The limits HTTP applies, before the operation runs: depth, aliases, tokens,
+        list sizes, cost, and the viewer's rate limit (one subscribe costs its query)."""
+        endpoint = getattr(self.view, "endpoint", None)
+        payload = message.get("payload") or {}
+        query = payload.get("query")
+        if endpoint is None or not isinstance(query, str):
+            return []
+        prepared = endpoint.documents.get(query)
+        if prepared.document is None:
+            return list(prepared.errors)
+        operation = prepared.operation(payload.get("operationName"))
+        if isinstance(operation, GraphQLError):
+            return [operation]
+        if prepared.errors:
+            return list(prepared.errors)
+        variables = payload.get("variables") or {}
+        try:
+            requested = prepared.plans[operation.name.value if operation.name else None].requested(
+                variables
+            )
+        except GraphQLError as error:
+            return [error]
+        refused = check_variable_lists(variables, endpoint.limits.max_list_input) or check_cost(
+            requested, endpoint.limits.max_cost
+        )
+        if refused is not None:
+            return [refused]
+        context = self.context
+        if endpoint.limiter is not None and isinstance(context, Context):
+            throttle = await endpoint.limiter.take(str(context.viewer.token_id), requested)
+            if not throttle.allowed:
+                return [
+                    GraphQLError(
+                        "Throttled: this subscription's cost is over the available rate.",
+                        extensions={
+                            "code": "THROTTLED",
+                            "retryAfter": throttle.retry_after(requested),
+                        },
+                    )
+                ]
+        return []
+
 
 class GraphQLWebSocket(GraphQL[Any, None]):
     """The `/graphql` WebSocket endpoint (HTTP is served by `graph.http`)."""
 
     graphql_transport_ws_handler_class = TransportWSHandler
 
-    def __init__(self, state: AppState) -> None:
+    def __init__(self, state: AppState, endpoint: Any = None) -> None:
         super().__init__(
             state.schema,
             graphql_ide=None,
@@ -76,6 +126,8 @@ class GraphQLWebSocket(GraphQL[Any, None]):
             max_subscriptions_per_connection=None,  # enforced by TransportWSHandler
         )
         self.state = state
+        # The HTTP endpoint's prepared-document cache, limits and rate limiter.
+        self.endpoint = endpoint
 
     async def get_context(self, request: Any, response: Any) -> Connection:
         return Connection(websocket=request)

@@ -118,3 +118,27 @@ async def test_subscriptions_over_the_cap_are_refused_with_a_code(start_server, 
     assert refused["type"] == "error"
     assert refused["payload"][0]["extensions"]["code"] == "TOO_MANY_SUBSCRIPTIONS"
     assert first == last
+
+
+EXPENSIVE = """
+subscription($after: String) {
+  notificationReceived(after: $after) {
+    deal { activities(first: 100) { nodes { deal { activities(first: 100) {
+      nodes { deal { callSummaries(first: 100) { totalCount } } }
+    } } } } }
+  }
+}
+"""
+
+
+async def test_a_subscription_over_the_cost_limit_is_refused_before_it_runs(start_server, team):
+    # given
+    server = start_server()
+    socket = await GraphQLSocket.connect(server.ws_url, team.colleague.token)
+    # when
+    await socket.subscribe("costly", EXPENSIVE, {"after": notification_cursor(0)})
+    refused = await socket.message("costly")
+    await socket.close()
+    # then: the same limit and code as over HTTP
+    assert refused["type"] == "error"
+    assert refused["payload"][0]["extensions"]["code"] == "MAX_COST_EXCEEDED"
