@@ -6,12 +6,12 @@ from typing import Self
 
 import strawberry
 
-from db.models import utcnow
 from db.ops.registrations import RegistrationChange, withdraw_registration
 from graph.changes import commit_change
 from graph.context import Info
 from graph.deals.types import Deal, DealRegistration
 from graph.errors import UserError, catch_user_errors
+from graph.registrations.mutations.payload import changed_fields
 from graph.relay import pk_of
 
 
@@ -32,11 +32,7 @@ class DealRegistrationWithdrawPayload:
 
     @classmethod
     def from_change(cls, change: RegistrationChange) -> Self:
-        return cls(
-            registration=DealRegistration.from_row(change.registration, now=utcnow()),
-            deal=Deal.from_row(change.deal),
-            user_errors=[],
-        )
+        return cls(**changed_fields(change))
 
 
 @strawberry.type
