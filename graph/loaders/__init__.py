@@ -32,7 +32,7 @@ from graph.loaders.deals import (
 
 
 class Loaders:
-    """Every loader of one request, created lazily so unused ones cost nothing."""
+    """Every loader of one request, as typed attributes; constructing one costs no I/O."""
 
     def __init__(self, database: Database, account_id: int, is_vendor: bool) -> None:
         self.reader = SharedReader(database)
