@@ -105,6 +105,8 @@ def serve(
                 [(t["email"], t["account"], t["role"], t["token"]) for t in tokens],
             )
     typer.echo(f"GraphQL API: http://{host}:{port}/graphql")
+    from graph.websocket import WS_PER_MESSAGE_DEFLATE  # the app's imports: only to serve
+
     uvicorn.run(
         "graph.app:create_app",
         factory=True,
@@ -112,6 +114,7 @@ def serve(
         port=port,
         workers=workers,
         log_level=settings.log_level.lower(),
+        ws_per_message_deflate=WS_PER_MESSAGE_DEFLATE,
     )
 
 

@@ -1,7 +1,7 @@
 """Pub/sub that wakes subscribers after a commit; the database stays the source of truth.
 
 A message is only a wake-up: subscribers read what is new from the database. So a
-dropped message, a full queue or a broker outage can delay a subscriber but never
+dropped message, a coalesced wake-up or a broker outage can delay a subscriber but never
 make it lose or repeat anything, as long as it is woken again later. Brokers wake
 every local subscriber whenever messages may have been lost (Redis reconnected).
 """
@@ -9,12 +9,14 @@ every local subscriber whenever messages may have been lost (Redis reconnected).
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from typing import Protocol
 
+import orjson
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from redis.asyncio.retry import Retry
@@ -24,8 +26,115 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger("graph.broker")
 
-QUEUE_SIZE = 8
-"""Wake-ups a subscriber may have pending; more are dropped (they add nothing)."""
+SAFETY_POLL_SECONDS = 30.0
+"""Every subscriber is also woken this often, in case a wake-up was lost in transit."""
+
+
+class Wakeup:
+    """A subscriber's pending wake-up: a flag, not a queue.
+
+    Wake-ups carry nothing the database does not hold, so any number of pending ones
+    is worth exactly one: a subscriber that stops reading holds one flag, however
+    many changes happen, and catches up from the database when it reads again.
+    """
+
+    __slots__ = ("_pending", "_waiter", "slot")
+
+    def __init__(self, slot: int = 0) -> None:
+        self.slot = slot  # which second of the safety-poll cycle wakes it
+        self._pending = False
+        self._waiter: asyncio.Future[None] | None = None
+
+    def set(self) -> None:
+        """Mark pending and wake the waiter, if any; never blocks."""
+        self._pending = True
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    @property
+    def pending(self) -> bool:
+        """Whether a wake-up arrived since the last `wait()` returned."""
+        return self._pending
+
+    async def wait(self) -> None:
+        """Return once a wake-up is pending (at once if one is), and clear it."""
+        if not self._pending:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        self._pending = False
+
+
+class LocalFanout:
+    """This process's subscribers: one wake-up flag each, grouped by channel.
+
+    A sweep wakes a thirtieth of them every second, so each is woken at least every
+    `poll_seconds` even if a message was lost, without a timer per subscriber and
+    without every idle subscriber reading at the same moment.
+    """
+
+    SLOTS = 30
+
+    def __init__(self, poll_seconds: float = SAFETY_POLL_SECONDS) -> None:
+        self._wakeups: dict[str, set[Wakeup]] = defaultdict(set)
+        self._poll_seconds = poll_seconds
+        self._sweeper: asyncio.Task[None] | None = None
+        self._slots = itertools.cycle(range(self.SLOTS))
+
+    def deliver(self, channel: str, message: str) -> None:
+        """Wake the channel's subscribers without ever waiting for one."""
+        for wakeup in self._wakeups.get(channel, ()):
+            wakeup.set()
+
+    def wake_all(self) -> None:
+        """Wake every subscriber so each catches up from the database."""
+        for wakeups in self._wakeups.values():
+            for wakeup in wakeups:
+                wakeup.set()
+
+    @property
+    def subscriber_count(self) -> int:
+        """How many subscriptions this process holds."""
+        return sum(len(wakeups) for wakeups in self._wakeups.values())
+
+    @property
+    def pending(self) -> int:
+        """Subscribers with a wake-up not yet taken (at most one each)."""
+        return sum(wakeup.pending for wakeups in self._wakeups.values() for wakeup in wakeups)
+
+    @asynccontextmanager
+    async def subscribe(self, channel: str) -> AsyncIterator[Wakeup]:
+        """Register a wake-up for `channel` until the context exits."""
+        if self._sweeper is None or self._sweeper.done():
+            self._sweeper = asyncio.create_task(self._sweep(), name="broker-safety-poll")
+        wakeup = Wakeup(next(self._slots))
+        self._wakeups[channel].add(wakeup)
+        try:
+            yield wakeup
+        finally:
+            self._wakeups[channel].discard(wakeup)
+            if not self._wakeups[channel]:
+                del self._wakeups[channel]
+
+    async def _sweep(self) -> None:
+        tick = 0
+        while True:
+            await asyncio.sleep(self._poll_seconds / self.SLOTS)
+            tick = (tick + 1) % self.SLOTS
+            for wakeups in list(self._wakeups.values()):
+                for wakeup in wakeups:
+                    if wakeup.slot == tick:
+                        wakeup.set()
+
+    def clear(self) -> None:
+        """Forget every subscriber and stop the sweep."""
+        self._wakeups.clear()
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            self._sweeper = None
 
 
 class Broker(Protocol):
@@ -40,8 +149,8 @@ class Broker(Protocol):
     async def publish_many(self, messages: Sequence[tuple[str, str]]) -> None:
         """Announce several `(channel, message)` pairs at once (one round trip on Redis)."""
 
-    def subscribe(self, channel: str) -> AbstractAsyncContextManager[asyncio.Queue[str]]:
-        """A queue receiving the channel's messages while the context is open."""
+    def subscribe(self, channel: str) -> AbstractAsyncContextManager[Wakeup]:
+        """A wake-up set by the channel's messages while the context is open."""
 
     async def close(self) -> None:
         """Stop delivering and release connections."""
@@ -51,56 +160,11 @@ class Broker(Protocol):
         """Whether messages are being delivered right now."""
 
 
-class LocalFanout:
-    """This process's subscribers: one bounded queue each, grouped by channel."""
-
-    def __init__(self, queue_size: int = QUEUE_SIZE) -> None:
-        self._queues: dict[str, set[asyncio.Queue[str]]] = defaultdict(set)
-        self._queue_size = queue_size
-
-    def deliver(self, channel: str, message: str) -> None:
-        """Wake the channel's subscribers without ever waiting for one."""
-        for queue in self._queues.get(channel, ()):
-            if not queue.full():  # a full queue already holds a wake-up
-                queue.put_nowait(message)
-
-    def wake_all(self) -> None:
-        """Wake every subscriber so each catches up from the database."""
-        for channel in list(self._queues):
-            self.deliver(channel, "")
-
-    @property
-    def subscriber_count(self) -> int:
-        """How many subscriptions this process holds."""
-        return sum(len(queues) for queues in self._queues.values())
-
-    @property
-    def queued(self) -> int:
-        """Wake-ups waiting to be taken, over all subscribers (bounded by queue size each)."""
-        return sum(queue.qsize() for queues in self._queues.values() for queue in queues)
-
-    @asynccontextmanager
-    async def subscribe(self, channel: str) -> AsyncIterator[asyncio.Queue[str]]:
-        """Register a queue for `channel` until the context exits."""
-        queue: asyncio.Queue[str] = asyncio.Queue(self._queue_size)
-        self._queues[channel].add(queue)
-        try:
-            yield queue
-        finally:
-            self._queues[channel].discard(queue)
-            if not self._queues[channel]:
-                del self._queues[channel]
-
-    def clear(self) -> None:
-        """Forget every subscriber."""
-        self._queues.clear()
-
-
 class InProcessBroker:
     """Pub/sub within one process: the embedded default."""
 
-    def __init__(self, queue_size: int = QUEUE_SIZE) -> None:
-        self.local = LocalFanout(queue_size)
+    def __init__(self) -> None:
+        self.local = LocalFanout()
 
     async def start(self) -> None:
         return None
@@ -112,7 +176,7 @@ class InProcessBroker:
         for channel, message in messages:
             self.local.deliver(channel, message)
 
-    def subscribe(self, channel: str) -> AbstractAsyncContextManager[asyncio.Queue[str]]:
+    def subscribe(self, channel: str) -> AbstractAsyncContextManager[Wakeup]:
         return self.local.subscribe(channel)
 
     async def close(self) -> None:
@@ -126,15 +190,17 @@ class InProcessBroker:
 class RedisBroker:
     """Redis pub/sub shared by every instance, with this process's subscribers behind it.
 
-    One pattern subscription (`<prefix>*`) per process receives every wake-up and hands
-    it to local queues, so subscribing locally takes effect at once, with no round trip.
+    Every process subscribes to one Redis channel (`<prefix>wake`) and hands each wake-up
+    to its local subscribers, so subscribing locally takes effect at once, with no round trip.
+    One Redis message carries every channel woken by the same message: a change notifying
+    5,000 users is one PUBLISH, not 5,000.
     The listener reconnects with jittered exponential backoff; after every (re)connect
     it wakes all local subscribers, who then read whatever they missed from the database.
     """
 
-    def __init__(self, url: str, *, prefix: str = "shared-deals:", queue_size: int = QUEUE_SIZE):
-        self.local = LocalFanout(queue_size)
-        self._prefix = prefix
+    def __init__(self, url: str, *, prefix: str = "shared-deals:"):
+        self.local = LocalFanout()
+        self._wake = f"{prefix}wake"
         self._url = url
         # Publishing must not hold a committed mutation's response for long.
         self._client = Redis.from_url(
@@ -165,10 +231,15 @@ class RedisBroker:
         await self.publish_many([(channel, message)])
 
     async def publish_many(self, messages: Sequence[tuple[str, str]]) -> None:
+        channels_of: dict[str, list[str]] = defaultdict(list)
+        for channel, message in messages:
+            channels_of[message].append(channel)
         try:
             async with self._client.pipeline(transaction=False) as pipe:
-                for channel, message in messages:
-                    pipe.publish(self._prefix + channel, message)
+                for message, channels in channels_of.items():
+                    pipe.publish(
+                        self._wake, orjson.dumps({"message": message, "channels": channels})
+                    )
                 await pipe.execute()
         except (RedisError, OSError) as error:
             # The change is committed; subscribers elsewhere catch up when Redis is back.
@@ -176,7 +247,7 @@ class RedisBroker:
             for channel, message in messages:
                 self.local.deliver(channel, message)
 
-    def subscribe(self, channel: str) -> AbstractAsyncContextManager[asyncio.Queue[str]]:
+    def subscribe(self, channel: str) -> AbstractAsyncContextManager[Wakeup]:
         return self.local.subscribe(channel)
 
     async def close(self) -> None:
@@ -209,16 +280,16 @@ class RedisBroker:
     async def _connect(self) -> PubSub:
         pubsub = self._listen_client.pubsub()
         try:
-            await pubsub.psubscribe(self._prefix + "*")
+            await pubsub.subscribe(self._wake)
             # Wait for the confirmation: only then are later publishes sure to arrive.
             async with asyncio.timeout(5):
                 while True:
                     message = await pubsub.get_message(timeout=1.0)
-                    if message is not None and message["type"] == "psubscribe":
+                    if message is not None and message["type"] == "subscribe":
                         return pubsub
         except TimeoutError:
             await pubsub.aclose()
-            raise RedisTimeoutError("no confirmation of the pattern subscription") from None
+            raise RedisTimeoutError("no confirmation of the subscription") from None
         except BaseException:
             await pubsub.aclose()
             raise
@@ -229,16 +300,21 @@ class RedisBroker:
         logger.warning("redis broker unavailable, retrying: %s", error)
 
     async def _pump(self, pubsub: PubSub) -> None:
-        skip = len(self._prefix)
         while True:
             message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=5.0)
             if message is None:
                 await pubsub.ping()  # notice a silently dead connection
                 continue
-            if message["type"] != "pmessage":
+            if message["type"] != "message":
                 continue
-            channel = message["channel"].decode()[skip:]
-            self.local.deliver(channel, message["data"].decode())
+            try:
+                wake = orjson.loads(message["data"])
+                text, channels = str(wake["message"]), list(wake["channels"])
+            except (orjson.JSONDecodeError, KeyError, TypeError) as error:
+                logger.warning("ignored a malformed wake-up: %s", error)
+                continue
+            for channel in channels:
+                self.local.deliver(str(channel), text)
 
 
 def broker_for(redis_url: str | None, *, prefix: str = "shared-deals:") -> Broker:

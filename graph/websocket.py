@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+import orjson
 from graphql import GraphQLError
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -28,6 +29,11 @@ from graph.context import Context
 from graph.cost import check_cost
 from graph.limits import check_variable_lists
 from graph.state import AppState
+
+WS_PER_MESSAGE_DEFLATE = False
+"""uvicorn's setting for this endpoint (`db.cli serve` passes it). Messages are small
+JSON; permessage-deflate cost each idle socket about 40 KB of zlib state and every
+frame a compression pass, for little saving."""
 
 MAX_SUBSCRIPTIONS = 20
 """Operations one connection may run at once; one more gets a TOO_MANY_SUBSCRIPTIONS error."""
@@ -128,6 +134,10 @@ class GraphQLWebSocket(GraphQL[Any, None]):
         self.state = state
         # The HTTP endpoint's prepared-document cache, limits and rate limiter.
         self.endpoint = endpoint
+
+    def encode_json(self, data: object) -> str:
+        """Messages as JSON text frames, encoded with orjson (sent to thousands per change)."""
+        return orjson.dumps(data).decode()
 
     async def get_context(self, request: Any, response: Any) -> Connection:
         return Connection(websocket=request)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import TypeVar
+
 from db.engine import Database
 from graph.loaders.accounts import (
     AccountByIdLoader,
@@ -18,7 +21,7 @@ from graph.loaders.activity import (
     CallSummariesByDealLoader,
     CallSummaryByIdLoader,
 )
-from graph.loaders.base import SharedReader
+from graph.loaders.base import ScopedLoader, SharedReader
 from graph.loaders.deals import (
     ActiveRegistrationCountByDealLoader,
     DealByIdLoader,
@@ -30,33 +33,106 @@ from graph.loaders.deals import (
     TeamMembersByDealLoader,
 )
 
+L = TypeVar("L", bound=ScopedLoader)
+
 
 class Loaders:
-    """Every loader of one request, as typed attributes; constructing one costs no I/O."""
+    """Every loader of one request, as typed attributes, each made on first use.
+
+    Constructing this costs no I/O and almost no memory: a subscription holds one per
+    connection for hours, and most requests use a handful of the loaders.
+    """
 
     def __init__(self, database: Database, account_id: int, is_vendor: bool) -> None:
-        self.reader = SharedReader(database)
-        self._scope = (database, account_id, is_vendor, self.reader)
-        self.account_by_id = AccountByIdLoader(*self._scope)
-        self.user_by_id = UserByIdLoader(*self._scope)
-        self.pipeline_by_id = PipelineByIdLoader(*self._scope)
-        self.stage_by_id = StageByIdLoader(*self._scope)
-        self.stages_by_pipeline = StagesByPipelineLoader(*self._scope)
-        self.product_by_id = ProductByIdLoader(*self._scope)
-        self.deal_by_id = DealByIdLoader(*self._scope)
-        self.placement_by_deal = PlacementByDealLoader(*self._scope)
-        self.team_members_by_deal = TeamMembersByDealLoader(*self._scope)
-        self.products_by_deal = ProductsByDealLoader(*self._scope)
-        self.active_registration_count_by_deal = ActiveRegistrationCountByDealLoader(*self._scope)
-        self.registrations_by_deal = RegistrationsByDealLoader(*self._scope)
-        self.registration_by_id = RegistrationByIdLoader(*self._scope)
-        self.deal_views_by_user = DealViewsByUserLoader(*self._scope)
-        self.call_summaries_by_deal = CallSummariesByDealLoader(*self._scope)
-        self.call_summary_by_id = CallSummaryByIdLoader(*self._scope)
-        self.call_by_id = CallByIdLoader(*self._scope)
-        self.activities_by_deal = ActivitiesByDealLoader(*self._scope)
-        self.activity_by_id = ActivityByIdLoader(*self._scope)
-        # Loaders whose queries join rows other loaders serve hand those rows over.
-        self.placement_by_deal.stages = self.stage_by_id
-        self.team_members_by_deal.users = self.user_by_id
-        self.team_members_by_deal.accounts = self.account_by_id
+        self.database = database
+        self.account_id = account_id
+        self.is_vendor = is_vendor
+
+    @cached_property
+    def reader(self) -> SharedReader:
+        """The read session this request's loaders share."""
+        return SharedReader(self.database)
+
+    def _make(self, loader: type[L]) -> L:
+        return loader(self.database, self.account_id, self.is_vendor, self.reader)
+
+    @cached_property
+    def account_by_id(self) -> AccountByIdLoader:
+        return self._make(AccountByIdLoader)
+
+    @cached_property
+    def user_by_id(self) -> UserByIdLoader:
+        return self._make(UserByIdLoader)
+
+    @cached_property
+    def pipeline_by_id(self) -> PipelineByIdLoader:
+        return self._make(PipelineByIdLoader)
+
+    @cached_property
+    def stage_by_id(self) -> StageByIdLoader:
+        return self._make(StageByIdLoader)
+
+    @cached_property
+    def stages_by_pipeline(self) -> StagesByPipelineLoader:
+        return self._make(StagesByPipelineLoader)
+
+    @cached_property
+    def product_by_id(self) -> ProductByIdLoader:
+        return self._make(ProductByIdLoader)
+
+    @cached_property
+    def deal_by_id(self) -> DealByIdLoader:
+        return self._make(DealByIdLoader)
+
+    @cached_property
+    def placement_by_deal(self) -> PlacementByDealLoader:
+        loader = self._make(PlacementByDealLoader)
+        loader.stages = self.stage_by_id  # its query joins the stages: it hands them over
+        return loader
+
+    @cached_property
+    def team_members_by_deal(self) -> TeamMembersByDealLoader:
+        loader = self._make(TeamMembersByDealLoader)
+        loader.users = self.user_by_id  # its query joins users and accounts: it hands them over
+        loader.accounts = self.account_by_id
+        return loader
+
+    @cached_property
+    def products_by_deal(self) -> ProductsByDealLoader:
+        return self._make(ProductsByDealLoader)
+
+    @cached_property
+    def active_registration_count_by_deal(self) -> ActiveRegistrationCountByDealLoader:
+        return self._make(ActiveRegistrationCountByDealLoader)
+
+    @cached_property
+    def registrations_by_deal(self) -> RegistrationsByDealLoader:
+        return self._make(RegistrationsByDealLoader)
+
+    @cached_property
+    def registration_by_id(self) -> RegistrationByIdLoader:
+        return self._make(RegistrationByIdLoader)
+
+    @cached_property
+    def deal_views_by_user(self) -> DealViewsByUserLoader:
+        return self._make(DealViewsByUserLoader)
+
+    @cached_property
+    def call_summaries_by_deal(self) -> CallSummariesByDealLoader:
+        return self._make(CallSummariesByDealLoader)
+
+    @cached_property
+    def call_summary_by_id(self) -> CallSummaryByIdLoader:
+        return self._make(CallSummaryByIdLoader)
+
+    @cached_property
+    def call_by_id(self) -> CallByIdLoader:
+        return self._make(CallByIdLoader)
+
+    @cached_property
+    def activities_by_deal(self) -> ActivitiesByDealLoader:
+        return self._make(ActivitiesByDealLoader)
+
+    @cached_property
+    def activity_by_id(self) -> ActivityByIdLoader:
+        return self._make(ActivityByIdLoader)

@@ -7,10 +7,12 @@ from typing import Self
 
 import strawberry
 
+from db.models import Activity as ActivityRow
 from db.models import Notification as NotificationRow
 from graph.activity.types import Activity
 from graph.context import Info
 from graph.deals.types import Deal
+from graph.loaders.base import resolve_now
 from graph.relay import Connection, Node, encode_cursor, to_global_id
 
 
@@ -29,11 +31,19 @@ class Notification(Node):
         description="When it was marked read; null if unread."
     )
     _row: strawberry.Private[NotificationRow]
+    # Read with the notification (subscriptions do): a notification's activity is
+    # always one its user may see, so it needs no second, checked read.
+    _activity: strawberry.Private[ActivityRow | None] = None
 
     @strawberry.field(description="The activity this notification is about.")
-    async def activity(self, info: Info) -> Activity | None:
-        row = await info.context.loaders.activity_by_id.load(self._row.activity_id)
-        return Activity.from_row(row) if row else None
+    def activity(self, info: Info) -> Activity | None:
+        if self._activity is not None:
+            return Activity.from_row(self._activity)
+        return resolve_now(  # type: ignore[no-any-return]
+            info.context.loaders.activity_by_id,
+            self._row.activity_id,
+            lambda row: Activity.from_row(row) if row else None,
+        )
 
     @strawberry.field(description="The deal the activity happened on.")
     async def deal(self, info: Info) -> Deal | None:
@@ -41,7 +51,7 @@ class Notification(Node):
         return Deal.from_row(row) if row else None
 
     @classmethod
-    def from_row(cls, row: NotificationRow) -> Self:
+    def from_row(cls, row: NotificationRow, *, activity: ActivityRow | None = None) -> Self:
         assert row.id is not None
         return cls(
             id=to_global_id("Notification", row.id),
@@ -49,6 +59,7 @@ class Notification(Node):
             created_at=row.created_at,
             read_at=row.read_at,
             _row=row,
+            _activity=activity,
         )
 
 

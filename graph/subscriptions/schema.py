@@ -9,20 +9,14 @@ import strawberry
 from graphql import GraphQLError
 
 from db.models import Activity as ActivityRow
-from db.models import Notification as NotificationRow
-from db.queries.feeds import (
-    activities_after,
-    last_activity_id,
-    last_notification_seq,
-    notifications_after,
-    visible_deal,
-)
+from db.queries.feeds import last_activity_id, last_notification_seq, visible_deal
 from graph.activity.types import Activity
 from graph.context import Context, Info
 from graph.notifications.types import Notification
 from graph.publish import deal_channel, user_channel
 from graph.relay import InvalidCursorError, decode_cursor, pk_of
 from graph.subscriptions.feed import follow
+from graph.subscriptions.reader import Delivery, feed_reader
 
 
 def _position_of(cursor: str) -> int:
@@ -76,20 +70,21 @@ class Subscription:
             async with context.database.session() as session:
                 return await last_notification_seq(session=session, user_id=user_id)
 
-        async def read_after(seq: int) -> list[NotificationRow]:
-            async with context.database.session() as session:
-                rows = await notifications_after(session=session, user_id=user_id, after_seq=seq)
-            return list(rows)
+        reader = feed_reader(context.database)
+
+        async def read_after(seq: int) -> list[Delivery]:
+            return await reader.notifications.load((user_id, seq))
 
         async for row in follow(
             context.broker,
             user_channel(user_id),
             start=start,
             read_after=read_after,
-            position=lambda row: row.seq,
+            position=lambda pair: pair[0].seq,
         ):
             context.reset_loaders()  # each event is read fresh, not from earlier events
-            yield Notification.from_row(row)
+            notification, activity = row
+            yield Notification.from_row(notification, activity=activity)
 
     @strawberry.subscription(
         description=(
@@ -120,12 +115,10 @@ class Subscription:
             async with context.database.session() as session:
                 return await last_activity_id(session=session, deal_id=pk)
 
+        reader = feed_reader(context.database)
+
         async def read_after(activity_id: int) -> list[ActivityRow]:
-            async with context.database.session() as session:
-                rows = await activities_after(
-                    session=session, deal_id=pk, account_id=account_id, after_id=activity_id
-                )
-            return list(rows)
+            return await reader.activities.load((pk, account_id, activity_id))
 
         async for row in follow(
             context.broker,

@@ -172,7 +172,14 @@ def test_serve_loads_demo_prints_tokens_and_starts_uvicorn(
         assert all(entry["token"] in output for entry in saved)
     assert calls[0] == (
         ("graph.app:create_app",),
-        {"factory": True, "host": "127.0.0.1", "port": 9999, "workers": 1, "log_level": "info"},
+        {
+            "factory": True,
+            "host": "127.0.0.1",
+            "port": 9999,
+            "workers": 1,
+            "log_level": "info",
+            "ws_per_message_deflate": False,
+        },
     )
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import httpx
 
+from graph.websocket import WS_PER_MESSAGE_DEFLATE
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -35,7 +37,13 @@ def _wait_until(check: object, what: str, seconds: float = 30) -> None:
 class Server:
     """`uvicorn graph.app:create_app --factory` on a free port, with its own environment."""
 
-    def __init__(self, database_url: str, redis_url: str | None = None, log: Path | None = None):
+    def __init__(
+        self,
+        database_url: str,
+        redis_url: str | None = None,
+        log: Path | None = None,
+        uvicorn_args: tuple[str, ...] = (),
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}/graphql"
@@ -48,6 +56,8 @@ class Server:
             [
                 *(sys.executable, "-m", "uvicorn", "graph.app:create_app", "--factory"),
                 *("--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"),
+                *("--ws-per-message-deflate", str(WS_PER_MESSAGE_DEFLATE)),
+                *uvicorn_args,
             ],
             cwd=ROOT,
             env=env,
