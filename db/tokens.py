@@ -55,6 +55,24 @@ async def revoke_token(*, session: AsyncSession, token_id: int) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def token_is_live(*, session: AsyncSession, token_id: int) -> bool:
+    """Whether token `token_id` is unrevoked and its user active (one primary-key lookup).
+
+    Open WebSockets call it whenever they are woken, to notice a revocation or a
+    deactivation after they authenticated.
+    """
+    live = await session.exec(
+        select(ApiToken.id)
+        .join(User, col(User.id) == ApiToken.user_id)  # type: ignore[arg-type]
+        .where(
+            col(ApiToken.id) == token_id,
+            col(ApiToken.revoked_at).is_(None),
+            col(User.is_active).is_(True),
+        )
+    )
+    return live.first() is not None
+
+
 async def authenticate(*, session: AsyncSession, token: str) -> Authenticated | None:
     """The active user a live token belongs to, or None."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
