@@ -18,6 +18,18 @@ def deal_channel(deal_id: int) -> str:
     return f"deal:{deal_id}"
 
 
+def token_channel(token_id: int) -> str:
+    """Channel that wakes the WebSockets authenticated with one token, to check it again."""
+    return f"token:{token_id}"
+
+
+async def publish_tokens_revoked(broker: Broker, token_ids: Iterable[int]) -> None:
+    """Announce committed revocations: sockets using those tokens re-check them and close."""
+    messages = [(token_channel(token_id), "revoked") for token_id in token_ids]
+    if messages:
+        await broker.publish_many(messages)
+
+
 async def publish_recorded(broker: Broker, recorded: Iterable[Recorded]) -> None:
     """Announce committed activities: to each notified user and to the deal's watchers."""
     messages: list[tuple[str, str]] = []

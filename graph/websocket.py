@@ -3,18 +3,23 @@
 The legacy `graphql-ws` protocol is not offered (it has had authentication-bypass
 advisories). The client authenticates in `connection_init`'s payload
 (`{"authorization": "Bearer <token>"}`); a missing or bad token closes the socket
-with 4403. Each connection may run at most `MAX_SUBSCRIPTIONS` operations at once.
+with 4403, and so does revoking the token (or deactivating its user) later, while the
+socket is open. Each connection may run at most `MAX_SUBSCRIPTIONS` operations at once.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 import orjson
 from graphql import GraphQLError
-from starlette.websockets import WebSocket
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.websockets import WebSocket, WebSocketDisconnect
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -24,11 +29,16 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 from strawberry.types.unset import UNSET, UnsetType
 
+from db.engine import Database
+from db.tokens import token_is_live
 from graph.auth import viewer_for
 from graph.context import Context
 from graph.cost import check_cost
 from graph.limits import check_variable_lists
+from graph.publish import token_channel
 from graph.state import AppState
+
+logger = logging.getLogger("graph.websocket")
 
 WS_PER_MESSAGE_DEFLATE = False
 """uvicorn's setting for this endpoint (`db.cli serve` passes it). Messages are small
@@ -37,6 +47,9 @@ frame a compression pass, for little saving."""
 
 MAX_SUBSCRIPTIONS = 20
 """Operations one connection may run at once; one more gets a TOO_MANY_SUBSCRIPTIONS error."""
+
+REVOKED = (4403, "Token revoked or user deactivated")
+"""How an open socket is closed once its token no longer authenticates."""
 
 
 @dataclass(slots=True)
@@ -51,10 +64,45 @@ class Connection:
 class TransportWSHandler(BaseGraphQLTransportWSHandler[Any, None]):
     """Strawberry's handler, running operations with the authenticated viewer's context."""
 
+    _token_watch: asyncio.Task[None] | None = None
+
     async def handle_connection_init(self, message: Any) -> None:
         await super().handle_connection_init(message)
         if isinstance(self.context, Connection) and self.context.context is not None:
             self.context = self.context.context
+            self._token_watch = asyncio.create_task(
+                self._close_when_revoked(self.context), name="websocket-token-watch"
+            )
+
+    async def shutdown(self) -> None:
+        if self._token_watch is not None:
+            self._token_watch.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._token_watch
+        await super().shutdown()
+
+    async def _close_when_revoked(self, context: Context) -> None:
+        """Close the socket with 4403 once its token is revoked or its user deactivated.
+
+        Follows the token's channel (`db.cli token-revoke` publishes on it through Redis)
+        and is also woken by the broker's safety poll, so a revocation nobody announced
+        here (the in-process broker, a Redis outage, a deactivation) is noticed within
+        `SAFETY_POLL_SECONDS`. The channel is followed before the first check, so a
+        revocation at any moment is either seen by that check or wakes a later one.
+        """
+        token_id = context.viewer.token_id
+        try:
+            async with context.broker.subscribe(token_channel(token_id)) as wakeup:
+                while await _still_live(context.database, token_id):
+                    await wakeup.wait()
+            # Stop the operations first, so none sends on the socket once it is closed.
+            for operation_id in list(self.operations):
+                await self.cleanup_operation(operation_id)
+            code, reason = REVOKED
+            with suppress(WebSocketDisconnect):  # the client left meanwhile
+                await self.websocket.close(code=code, reason=reason)
+        except Exception as error:  # logged the way strawberry logs its own tasks
+            await self.handle_task_exception(error)
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         refusal = await self._refusal(message) if self.connection_acknowledged else []
@@ -116,6 +164,16 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Any, None]):
                     )
                 ]
         return []
+
+
+async def _still_live(database: Database, token_id: int) -> bool:
+    """Whether the token still authenticates; an unreachable database is not a revocation."""
+    try:
+        async with database.session() as session:
+            return await token_is_live(session=session, token_id=token_id)
+    except (SQLAlchemyError, OSError) as error:
+        logger.warning("token %d not re-checked, trying at the next wake-up: %s", token_id, error)
+        return True
 
 
 class GraphQLWebSocket(GraphQL[Any, None]):
