@@ -217,13 +217,35 @@ def token_create(
     typer.echo("Store it now: it cannot be shown again.", err=True)
 
 
+async def _announce_revoked(redis_url: str, token_ids: Sequence[int]) -> None:
+    """Wake every server through Redis, so sockets using these tokens close at once."""
+    # graph/ imported here only, as `serve` does: the CLI announces like a mutation does.
+    from graph.broker import RedisBroker
+    from graph.publish import publish_tokens_revoked
+
+    broker = RedisBroker(redis_url)
+    try:
+        await publish_tokens_revoked(broker, token_ids)
+    finally:
+        await broker.close()
+
+
 @app.command("token-revoke")
 def token_revoke(token_id: Annotated[int, typer.Option("--id", help="The token's id.")]) -> None:
-    """Revoke a token at once (see `token-list` for ids)."""
+    """Revoke a token at once (see `token-list` for ids); open WebSockets using it close too.
+
+    With REDIS_URL set, running servers are woken through Redis and close those sockets
+    (4403) at once. Without it (one embedded server, in-process pub/sub) this process cannot
+    reach the server's broker: its safety poll closes them within about 30 seconds.
+    """
+    redis_url = get_settings().redis_url
 
     async def work(database: Database) -> bool:
         async with database.transaction() as session:
-            return await revoke_token(session=session, token_id=token_id)
+            revoked = await revoke_token(session=session, token_id=token_id)
+        if revoked and redis_url:
+            await _announce_revoked(redis_url, [token_id])
+        return revoked
 
     if not _run(work):
         raise _fail(f"No live token with id {token_id}.")
