@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -45,12 +46,15 @@ async def test_subscriber_receives_a_colleagues_team_change(start_server, team):
     await socket.subscribe("n", NOTIFICATIONS, {"after": after})
     # when: the actor adds someone through another connection
     await _add(server, team, team.newcomers[1])
-    # then
+    answered = time.monotonic()
+    # then: it arrives within a second of the mutation's response
     event = (await socket.next("n"))["notificationReceived"]
+    latency = time.monotonic() - answered
     await socket.close()
     assert event["activity"]["kind"] == "TEAM_MEMBER_ADDED"
     assert event["activity"]["details"]["user_name"] == "Newcomer 1"
     assert event["deal"] == {"name": "Acme"}
+    assert latency < 1.0, f"received {latency:.2f} s after the mutation's response"
 
 
 async def test_reconnecting_with_the_last_cursor_gets_exactly_the_missed_three_then_live(
