@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
 import pytest
+from sqlmodel import select
+from typer.testing import CliRunner
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
+from db import cli
+from db.config import get_settings
+from db.models import ApiToken
 from graph.notifications.types import notification_cursor
 from graph.relay import decode_cursor, to_global_id
-from graph.websocket import MAX_SUBSCRIPTIONS
+from graph.websocket import MAX_SUBSCRIPTIONS, REVOKED
 from tests.integration.client import GraphQLSocket, post
 from tests.integration.operations import NEWEST_CURSOR, NOTIFICATIONS, TEAM_UPDATE
 
@@ -146,3 +152,54 @@ async def test_a_subscription_over_the_cost_limit_is_refused_before_it_runs(star
     # then: the same limit and code as over HTTP
     assert refused["type"] == "error"
     assert refused["payload"][0]["extensions"]["code"] == "MAX_COST_EXCEEDED"
+
+
+def _revoke_with_the_cli(database_url: str, redis_url: str, token_id: int) -> None:
+    """`python -m db.cli token-revoke --id N`, as an operator runs it next to the servers."""
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(
+            cli.app,
+            ["token-revoke", "--id", str(token_id)],
+            env={"DATABASE_URL": database_url, "REDIS_URL": redis_url, "APP_ENV": "development"},
+        )
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+
+
+async def test_revoking_a_token_closes_its_open_socket_and_no_other(
+    start_server, redis_server, team, database, database_url, tmp_path
+):
+    # given: the colleague subscribed (and receiving), and a teammate subscribed too
+    server = start_server(redis_server.url)
+    revoked = await GraphQLSocket.connect(server.ws_url, team.colleague.token)
+    await revoked.subscribe(
+        "n", NOTIFICATIONS, {"after": await _newest_cursor(server, team.colleague)}
+    )
+    teammate = team.newcomers[0]
+    await _add(server, team, teammate)
+    assert (await revoked.next("n"))["notificationReceived"]["activity"][
+        "kind"
+    ] == "TEAM_MEMBER_ADDED"
+    stays = await GraphQLSocket.connect(server.ws_url, teammate.token)
+    await stays.subscribe("n", NOTIFICATIONS, {"after": await _newest_cursor(server, teammate)})
+    async with database.session() as session:
+        found = await session.exec(select(ApiToken.id).where(ApiToken.user_id == team.colleague.id))
+        token_id = found.one()
+    assert token_id is not None
+
+    # when: an operator revokes the colleague's token (the CLI wakes the server through Redis)
+    await asyncio.to_thread(_revoke_with_the_cli, database_url, redis_server.url, token_id)
+
+    # then: that socket is closed with 4403 at once, well before the safety poll
+    closed = await revoked.close_code(seconds=3)
+    assert closed == REVOKED
+    # and: the teammate's socket stays open and still receives
+    await _add(server, team, team.newcomers[1])
+    event = (await stays.next("n"))["notificationReceived"]
+    assert not stays.closed.done()
+    await stays.close()
+    assert event["activity"]["details"]["user_name"] == "Newcomer 1"
+    # and: the server logged no failed operation around the close
+    assert "Exception in worker task" not in (tmp_path / "server-0.log").read_text()
