@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -55,22 +56,27 @@ async def revoke_token(*, session: AsyncSession, token_id: int) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def token_is_live(*, session: AsyncSession, token_id: int) -> bool:
-    """Whether token `token_id` is unrevoked and its user active (one primary-key lookup).
+async def live_tokens(*, session: AsyncSession, token_ids: Collection[int]) -> set[int]:
+    """Which of `token_ids` are unrevoked with their user active (one query per 1,000).
 
-    Open WebSockets call it whenever they are woken, to notice a revocation or a
-    deactivation after they authenticated.
+    Open WebSockets re-check their tokens whenever they are woken, to notice a
+    revocation or a deactivation after they authenticated; a server process asks
+    for all of its sockets' tokens woken together at once.
     """
-    live = await session.exec(
-        select(ApiToken.id)
-        .join(User, col(User.id) == ApiToken.user_id)  # type: ignore[arg-type]
-        .where(
-            col(ApiToken.id) == token_id,
-            col(ApiToken.revoked_at).is_(None),
-            col(User.is_active).is_(True),
+    wanted = sorted(set(token_ids))
+    live: set[int] = set()
+    for start in range(0, len(wanted), 1000):
+        found = await session.exec(
+            select(ApiToken.id)
+            .join(User, col(User.id) == ApiToken.user_id)  # type: ignore[arg-type]
+            .where(
+                col(ApiToken.id).in_(wanted[start : start + 1000]),
+                col(ApiToken.revoked_at).is_(None),
+                col(User.is_active).is_(True),
+            )
         )
-    )
-    return live.first() is not None
+        live.update(token_id for token_id in found.all() if token_id is not None)
+    return live
 
 
 async def authenticate(*, session: AsyncSession, token: str) -> Authenticated | None:

@@ -30,13 +30,13 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import Subscr
 from strawberry.types.unset import UNSET, UnsetType
 
 from db.engine import Database
-from db.tokens import token_is_live
 from graph.auth import viewer_for
 from graph.context import Context
 from graph.cost import check_cost
 from graph.limits import check_variable_lists
 from graph.publish import token_channel
 from graph.state import AppState
+from graph.subscriptions.reader import feed_reader
 
 logger = logging.getLogger("graph.websocket")
 
@@ -169,8 +169,7 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Any, None]):
 async def _still_live(database: Database, token_id: int) -> bool:
     """Whether the token still authenticates; an unreachable database is not a revocation."""
     try:
-        async with database.session() as session:
-            return await token_is_live(session=session, token_id=token_id)
+        return await feed_reader(database).tokens.load(token_id)
     except (SQLAlchemyError, OSError) as error:
         logger.warning("token %d not re-checked, trying at the next wake-up: %s", token_id, error)
         return True

@@ -4,7 +4,9 @@ A change that notifies 5,000 users wakes 5,000 `notificationReceived` subscripti
 the same tick of the event loop. Each asks for "my notifications after my cursor"; the
 process-wide loaders here gather those requests and answer them with one query (per
 `BATCH` subscribers) instead of one each, so a fan-out costs a few queries and pooled
-connections, not thousands. Results are never cached: every read sees the database.
+connections, not thousands. Open sockets re-checking their tokens when the safety poll
+wakes them are batched the same way. Results are never cached: every read sees the
+database.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from aiodataloader import DataLoader
 from db.engine import Database
 from db.models import Activity
 from db.queries.feeds import activities_after, activities_by_id, notifications_after_many
+from db.tokens import live_tokens
 
 BATCH = 1000
 """Subscribers answered by one query (two bound parameters each)."""
@@ -79,6 +82,19 @@ class ActivityFeedLoader(DataLoader[ActivityKey, list[Activity]]):
         return [found[key] for key in keys]
 
 
+class TokenLivenessLoader(DataLoader[int, bool]):
+    """Whether a token still authenticates; open sockets re-check theirs when woken."""
+
+    def __init__(self, database: Database) -> None:
+        super().__init__(cache=False, max_batch_size=BATCH)
+        self.database = database
+
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[bool]:
+        async with self.database.session() as session:
+            live = await live_tokens(session=session, token_ids=keys)
+        return [key in live for key in keys]
+
+
 class FeedReader:
     """The batching loaders of one database in one event loop."""
 
@@ -86,6 +102,7 @@ class FeedReader:
         self.loop = asyncio.get_running_loop()
         self.notifications = NotificationFeedLoader(database)
         self.activities = ActivityFeedLoader(database)
+        self.tokens = TokenLivenessLoader(database)
 
 
 _readers: weakref.WeakKeyDictionary[Database, FeedReader] = weakref.WeakKeyDictionary()

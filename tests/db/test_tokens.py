@@ -7,7 +7,7 @@ from sqlmodel import col, select
 
 from db.engine import Database
 from db.models import AccountKind, ApiToken, User
-from db.tokens import revoke_token, token_is_live
+from db.tokens import live_tokens, revoke_token
 from tests.factories import Person
 
 
@@ -21,7 +21,7 @@ async def _token_id(database: Database, person: Person) -> int:
 
 async def _live(database: Database, token_id: int) -> bool:
     async with database.session() as session:
-        return await token_is_live(session=session, token_id=token_id)
+        return token_id in await live_tokens(session=session, token_ids=[token_id])
 
 
 async def test_a_live_token_of_an_active_user_is_live(database, factory):
@@ -56,3 +56,15 @@ async def test_a_deactivated_users_token_is_not_live(database, factory):
 
 async def test_an_unknown_token_id_is_not_live(database):
     assert not await _live(database, 123_456)
+
+
+async def test_many_tokens_are_checked_at_once(database, factory):
+    # given: three people of one org, one of whose tokens is revoked
+    org = await factory.org(AccountKind.PARTNER)
+    people = [await factory.person(org) for _ in range(3)]
+    ids = [await _token_id(database, person) for person in people]
+    async with database.transaction() as session:
+        await revoke_token(session=session, token_id=ids[1])
+    # then: one call answers for all of them
+    async with database.session() as session:
+        assert await live_tokens(session=session, token_ids=ids) == {ids[0], ids[2]}
