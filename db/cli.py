@@ -21,6 +21,7 @@ from db.engine import Database
 from db.generate import generate_deals
 from db.migrate import upgrade
 from db.models import Account, AccountKind, ApiToken, User, UserRole
+from db.ops.activity import Recorded
 from db.ops.registrations import expire_lapsed_registrations
 from db.tokens import create_token, revoke_token
 
@@ -217,15 +218,27 @@ def token_create(
     typer.echo("Store it now: it cannot be shown again.", err=True)
 
 
-async def _announce_revoked(redis_url: str, token_ids: Sequence[int]) -> None:
-    """Wake every server through Redis, so sockets using these tokens close at once."""
+async def _announce(
+    redis_url: str | None,
+    *,
+    recorded: Sequence[Recorded] = (),
+    revoked_token_ids: Sequence[int] = (),
+) -> None:
+    """After a commit, wake every server through Redis, as a mutation does.
+
+    Without Redis (one embedded server, in-process pub/sub) this process cannot reach
+    the server's subscribers: they notice at the server's safety poll, within ~30 s.
+    """
+    if not redis_url:
+        return
     # graph/ imported here only, as `serve` does: the CLI announces like a mutation does.
     from graph.broker import RedisBroker
-    from graph.publish import publish_tokens_revoked
+    from graph.publish import publish_recorded, publish_tokens_revoked
 
     broker = RedisBroker(redis_url)
     try:
-        await publish_tokens_revoked(broker, token_ids)
+        await publish_recorded(broker, recorded)
+        await publish_tokens_revoked(broker, revoked_token_ids)
     finally:
         await broker.close()
 
@@ -243,8 +256,8 @@ def token_revoke(token_id: Annotated[int, typer.Option("--id", help="The token's
     async def work(database: Database) -> bool:
         async with database.transaction() as session:
             revoked = await revoke_token(session=session, token_id=token_id)
-        if revoked and redis_url:
-            await _announce_revoked(redis_url, [token_id])
+        if revoked:
+            await _announce(redis_url, revoked_token_ids=[token_id])
         return revoked
 
     if not _run(work):
@@ -279,11 +292,17 @@ def token_list(
 
 @app.command("registrations-expire")
 def registrations_expire() -> None:
-    """Mark approvals past their expiry EXPIRED, recording activity and notifying each team."""
+    """Mark approvals past their expiry EXPIRED, recording activity and notifying each team.
+
+    With REDIS_URL set, live subscribers are woken at once; else at the server's safety poll.
+    """
+    redis_url = get_settings().redis_url
 
     async def work(database: Database) -> int:
         async with database.transaction() as session:
-            return len(await expire_lapsed_registrations(session=session))
+            recorded = await expire_lapsed_registrations(session=session)
+        await _announce(redis_url, recorded=recorded)
+        return len(recorded)
 
     typer.echo(f"Expired {_run(work)} registrations.")
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
+from redis import Redis as SyncRedis
 from sqlalchemy import func
 from sqlmodel import select
 from typer.testing import CliRunner, Result
@@ -17,7 +20,7 @@ from typer.testing import CliRunner, Result
 from db import cli
 from db.config import get_settings
 from db.engine import Database
-from db.models import Account, AccountSettings, Deal, User
+from db.models import Account, AccountSettings, Activity, Deal, Notification, User
 from db.tokens import Authenticated, authenticate
 
 COMMANDS = [
@@ -67,6 +70,35 @@ def _count(url: str, model: Any) -> int:
         try:
             async with database.session() as session:
                 return int((await session.exec(select(func.count()).select_from(model))).one())
+        finally:
+            await database.dispose()
+
+    return asyncio.run(work())
+
+
+def _newest_activity_id(url: str) -> int:
+    async def work() -> int:
+        database = Database(url)
+        try:
+            async with database.session() as session:
+                return int((await session.exec(select(func.max(Activity.id)))).one() or 0)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(work())
+
+
+def _notified_after(url: str, activity_id: int) -> set[int]:
+    """Users notified of activities newer than `activity_id`."""
+
+    async def work() -> set[int]:
+        database = Database(url)
+        try:
+            async with database.session() as session:
+                found = await session.exec(
+                    select(Notification.user_id).where(Notification.activity_id > activity_id)
+                )
+                return set(found.all())
         finally:
             await database.dispose()
 
@@ -138,6 +170,39 @@ def test_token_revoke_commits_even_when_redis_cannot_be_reached(
     # then: revoked all the same (open sockets then close at the servers' safety poll)
     assert revoked.exit_code == 0, revoked.output
     assert _authenticate(database_url, secret) is None
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL is not set")
+def test_registrations_expire_wakes_every_notified_subscriber_through_redis(
+    run: Any, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: demo data, which holds approvals that lapsed, and a listener on the servers' channel
+    assert run("seed").exit_code == 0
+    redis_url = os.environ["TEST_REDIS_URL"]
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    get_settings.cache_clear()
+    listener = SyncRedis.from_url(redis_url).pubsub(ignore_subscribe_messages=True)
+    listener.subscribe("shared-deals:wake")
+    try:
+        listener.get_message(timeout=1)  # the subscription's confirmation
+        before = _newest_activity_id(database_url)
+        # when
+        swept = run("registrations-expire")
+        # then: one wake-up per expiry names the deal and every notified team member
+        assert swept.exit_code == 0, swept.output
+        expired = int(swept.output.split()[1])
+        assert expired > 0
+        wakes = []
+        while (message := listener.get_message(timeout=5)) is not None:
+            wakes.append(orjson.loads(message["data"]))
+    finally:
+        listener.close()
+    assert len(wakes) == expired
+    notified = _notified_after(database_url, before)
+    assert notified
+    woken = {channel for wake in wakes for channel in wake["channels"]}
+    assert {f"user:{user_id}" for user_id in notified} <= woken
+    assert any(channel.startswith("deal:") for channel in woken)
 
 
 def test_account_create_makes_settings_and_refuses_duplicates(run: Any, database_url: str) -> None:
