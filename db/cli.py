@@ -197,6 +197,41 @@ def user_create(
     typer.echo(f"Created {role.value} user {email} with id {user_id}.")
 
 
+@app.command("user-deactivate")
+def user_deactivate(
+    email: Annotated[str, typer.Option(help="The user's e-mail.")],
+) -> None:
+    """Deactivate a user: their tokens stop working at once, over HTTP and on open WebSockets.
+
+    With REDIS_URL set, running servers close the user's open sockets (4403) at once;
+    without it, at the server's safety poll (within about 30 s).
+    """
+    redis_url = get_settings().redis_url
+
+    async def work(database: Database) -> list[int] | None:
+        async with database.transaction() as session:
+            user = (
+                await session.exec(select(User).where(User.email == email, col(User.is_active)))
+            ).first()
+            if user is None:
+                return None
+            user.is_active = False
+            session.add(user)
+            tokens = await session.exec(
+                select(ApiToken.id).where(
+                    ApiToken.user_id == user.id, col(ApiToken.revoked_at).is_(None)
+                )
+            )
+            token_ids = [token_id for token_id in tokens.all() if token_id is not None]
+        await _announce(redis_url, revoked_token_ids=token_ids)
+        return token_ids
+
+    token_ids = _run(work)
+    if token_ids is None:
+        raise _fail(f"No active user with e-mail {email!r}.")
+    typer.echo(f"Deactivated {email}; {len(token_ids)} live tokens no longer authenticate.")
+
+
 @app.command("token-create")
 def token_create(
     email: Annotated[str, typer.Option(help="E-mail of the user the token acts as.")],

@@ -32,6 +32,7 @@ COMMANDS = [
     "token-create",
     "token-revoke",
     "token-list",
+    "user-deactivate",
 ]
 
 
@@ -170,6 +171,45 @@ def test_token_revoke_commits_even_when_redis_cannot_be_reached(
     # then: revoked all the same (open sockets then close at the servers' safety poll)
     assert revoked.exit_code == 0, revoked.output
     assert _authenticate(database_url, secret) is None
+
+
+def test_user_deactivate_stops_their_tokens_and_wakes_their_sockets_through_redis(
+    run: Any, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: a user with a live token, and a listener on the servers' channel when Redis is there
+    assert run("migrate").exit_code == 0
+    assert run("account-create", "--name", "Acme", "--kind", "PARTNER").exit_code == 0
+    created = run(
+        "user-create", "--account-name", "Acme", "--email", "leaver@acme.example", "--name", "L"
+    )
+    assert created.exit_code == 0
+    secret = run("token-create", "--email", "leaver@acme.example").stdout.strip()
+    found = _authenticate(database_url, secret)
+    assert found is not None
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    listener = None
+    if redis_url:
+        monkeypatch.setenv("REDIS_URL", redis_url)
+        get_settings.cache_clear()
+        listener = SyncRedis.from_url(redis_url).pubsub(ignore_subscribe_messages=True)
+        listener.subscribe("shared-deals:wake")
+        listener.get_message(timeout=1)
+    try:
+        # when
+        result = run("user-deactivate", "--email", "leaver@acme.example")
+        # then: the token no longer authenticates, and servers are told to re-check it
+        assert result.exit_code == 0, result.output
+        assert _authenticate(database_url, secret) is None
+        if listener is not None:
+            message = listener.get_message(timeout=5)
+            assert message is not None
+            assert f"token:{found.token_id}" in orjson.loads(message["data"])["channels"]
+    finally:
+        if listener is not None:
+            listener.close()
+    # and: a second deactivation, or an unknown e-mail, is refused
+    assert run("user-deactivate", "--email", "leaver@acme.example").exit_code == 1
+    assert run("user-deactivate", "--email", "nobody@acme.example").exit_code == 1
 
 
 @pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL is not set")
