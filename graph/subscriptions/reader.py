@@ -25,7 +25,7 @@ from db.queries.feeds import activities_after, activities_by_id, notifications_a
 from db.tokens import live_tokens
 
 BATCH = 1000
-"""Subscribers answered by one query (two bound parameters each)."""
+"""Subscribers (or tokens) answered by one query."""
 
 NotificationKey = tuple[int, int]
 """`(user_id, after_seq)`."""
