@@ -23,7 +23,7 @@ from db.migrate import upgrade
 from db.models import Account, AccountKind, ApiToken, User, UserRole
 from db.ops.activity import Recorded
 from db.ops.registrations import expire_lapsed_registrations
-from db.tokens import create_token, revoke_token
+from db.tokens import create_token, deactivate_user, revoke_token
 
 T = TypeVar("T")
 
@@ -206,24 +206,12 @@ def user_deactivate(
     With REDIS_URL set, running servers close the user's open sockets (4403) at once;
     without it, at the server's safety poll (within about 30 s).
     """
-    redis_url = get_settings().redis_url
 
     async def work(database: Database) -> list[int] | None:
         async with database.transaction() as session:
-            user = (
-                await session.exec(select(User).where(User.email == email, col(User.is_active)))
-            ).first()
-            if user is None:
-                return None
-            user.is_active = False
-            session.add(user)
-            tokens = await session.exec(
-                select(ApiToken.id).where(
-                    ApiToken.user_id == user.id, col(ApiToken.revoked_at).is_(None)
-                )
-            )
-            token_ids = [token_id for token_id in tokens.all() if token_id is not None]
-        await _announce(redis_url, revoked_token_ids=token_ids)
+            token_ids = await deactivate_user(session=session, email=email)
+        if token_ids is not None:
+            await _announce(revoked_token_ids=token_ids)
         return token_ids
 
     token_ids = _run(work)
@@ -254,7 +242,6 @@ def token_create(
 
 
 async def _announce(
-    redis_url: str | None,
     *,
     recorded: Sequence[Recorded] = (),
     revoked_token_ids: Sequence[int] = (),
@@ -264,6 +251,7 @@ async def _announce(
     Without Redis (one embedded server, in-process pub/sub) this process cannot reach
     the server's subscribers: they notice at the server's safety poll, within ~30 s.
     """
+    redis_url = get_settings().redis_url
     if not redis_url:
         return
     # graph/ imported here only, as `serve` does: the CLI announces like a mutation does.
@@ -286,13 +274,12 @@ def token_revoke(token_id: Annotated[int, typer.Option("--id", help="The token's
     (4403) at once. Without it (one embedded server, in-process pub/sub) this process cannot
     reach the server's broker: its safety poll closes them within about 30 seconds.
     """
-    redis_url = get_settings().redis_url
 
     async def work(database: Database) -> bool:
         async with database.transaction() as session:
             revoked = await revoke_token(session=session, token_id=token_id)
         if revoked:
-            await _announce(redis_url, revoked_token_ids=[token_id])
+            await _announce(revoked_token_ids=[token_id])
         return revoked
 
     if not _run(work):
@@ -331,12 +318,11 @@ def registrations_expire() -> None:
 
     With REDIS_URL set, live subscribers are woken at once; else at the server's safety poll.
     """
-    redis_url = get_settings().redis_url
 
     async def work(database: Database) -> int:
         async with database.transaction() as session:
             recorded = await expire_lapsed_registrations(session=session)
-        await _announce(redis_url, recorded=recorded)
+        await _announce(recorded=recorded)
         return len(recorded)
 
     typer.echo(f"Expired {_run(work)} registrations.")

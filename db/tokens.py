@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import Account, ApiToken, User, utcnow
+from db.queries import in_chunks
 
 TOKEN_PREFIX = "sdk_"  # noqa: S105  (a public prefix, not a secret)
 # last_used_at is written at most this often per token, to keep reads read-only.
@@ -63,20 +64,35 @@ async def live_tokens(*, session: AsyncSession, token_ids: Collection[int]) -> s
     revocation or a deactivation after they authenticated; a server process asks
     for all of its sockets' tokens woken together at once.
     """
-    wanted = sorted(set(token_ids))
     live: set[int] = set()
-    for start in range(0, len(wanted), 1000):
+    for chunk in in_chunks(token_ids):
         found = await session.exec(
             select(ApiToken.id)
             .join(User, col(User.id) == ApiToken.user_id)  # type: ignore[arg-type]
             .where(
-                col(ApiToken.id).in_(wanted[start : start + 1000]),
+                col(ApiToken.id).in_(chunk),
                 col(ApiToken.revoked_at).is_(None),
                 col(User.is_active).is_(True),
             )
         )
         live.update(token_id for token_id in found.all() if token_id is not None)
     return live
+
+
+async def deactivate_user(*, session: AsyncSession, email: str) -> list[int] | None:
+    """Deactivate the active user with `email`; the ids of their tokens that were live
+    (they stop authenticating now), or None when there was no such active user."""
+    user = (
+        await session.exec(select(User).where(User.email == email, col(User.is_active)))
+    ).first()
+    if user is None:
+        return None
+    user.is_active = False
+    session.add(user)
+    tokens = await session.exec(
+        select(ApiToken.id).where(ApiToken.user_id == user.id, col(ApiToken.revoked_at).is_(None))
+    )
+    return [token_id for token_id in tokens.all() if token_id is not None]
 
 
 async def authenticate(*, session: AsyncSession, token: str) -> Authenticated | None:

@@ -89,11 +89,12 @@ class LocalFanout:
         for wakeup in self._wakeups.get(channel, ()):
             wakeup.set()
 
-    def wake_all(self) -> None:
-        """Wake every subscriber so each catches up from the database."""
+    def wake_all(self, slot: int | None = None) -> None:
+        """Wake every subscriber (or those of one safety-poll slot) to read the database."""
         for wakeups in self._wakeups.values():
             for wakeup in wakeups:
-                wakeup.set()
+                if slot is None or wakeup.slot == slot:
+                    wakeup.set()
 
     @property
     def subscriber_count(self) -> int:
@@ -124,10 +125,7 @@ class LocalFanout:
         while True:
             await asyncio.sleep(self._poll_seconds / self.SLOTS)
             tick = (tick + 1) % self.SLOTS
-            for wakeups in list(self._wakeups.values()):
-                for wakeup in wakeups:
-                    if wakeup.slot == tick:
-                        wakeup.set()
+            self.wake_all(slot=tick)
 
     def clear(self) -> None:
         """Forget every subscriber and stop the sweep."""

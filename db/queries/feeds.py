@@ -11,35 +11,16 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import Activity, Deal, Notification
+from db.queries import in_chunks
 from db.queries.visibility import activity_visible_to, deal_visible_to
 
 FEED_PAGE = 100
-
-IN_CHUNK = 1000
-"""Ids bound in one IN list (well under either database's parameter limit)."""
 
 
 async def last_notification_seq(*, session: AsyncSession, user_id: int) -> int:
     """The sequence number of the user's newest notification (0 if none)."""
     statement = select(func.max(col(Notification.seq))).where(col(Notification.user_id) == user_id)
     return (await session.exec(statement)).one() or 0
-
-
-async def notifications_after(
-    *, session: AsyncSession, user_id: int, after_seq: int, limit: int = FEED_PAGE
-) -> Sequence[Notification]:
-    """The user's notifications after `after_seq`, oldest first.
-
-    A user's sequence numbers are taken under a row lock until commit, so they
-    become visible in order: reading `seq > after_seq` never skips one.
-    """
-    statement = (
-        select(Notification)
-        .where(col(Notification.user_id) == user_id, col(Notification.seq) > after_seq)
-        .order_by(col(Notification.seq))
-        .limit(limit)
-    )
-    return (await session.exec(statement)).all()
 
 
 def _positions(session: AsyncSession, positions: Sequence[tuple[int, int]]) -> Any:
@@ -73,8 +54,10 @@ async def notifications_after_many(
     it, in user then sequence order: one query for every subscriber woken by a change.
 
     A user's sequence numbers run 1, 2, 3… without gaps (each is taken in the
-    transaction that writes the notification), so `seq <= after_seq + limit` bounds
-    each user's rows and the query walks the `(user_id, seq)` index once per user.
+    transaction that writes the notification, under a row lock held until commit, so
+    they also become visible in order and `seq > after_seq` never skips one), and
+    `seq <= after_seq + limit` bounds each user's rows: the query walks the
+    `(user_id, seq)` index once per user.
     Plain rows, with the notification's column names as attributes: thousands of
     them are read at once, and ORM objects cost several times more to build.
     """
@@ -99,9 +82,7 @@ async def notifications_after_many(
 async def activities_by_id(*, session: AsyncSession, ids: Iterable[int]) -> dict[int, Activity]:
     """Activities by id, without a visibility check (for rows already checked)."""
     found: dict[int, Activity] = {}
-    wanted = sorted(set(ids))
-    for start in range(0, len(wanted), IN_CHUNK):
-        chunk = wanted[start : start + IN_CHUNK]
+    for chunk in in_chunks(ids):
         rows = (await session.exec(select(Activity).where(col(Activity.id).in_(chunk)))).all()
         found.update((row.id, row) for row in rows if row.id is not None)
     return found

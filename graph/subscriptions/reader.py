@@ -15,7 +15,7 @@ import asyncio
 import weakref
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
 
@@ -34,16 +34,23 @@ ActivityKey = tuple[int, int, int]
 """`(deal_id, account_id, after_id)`."""
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
 Delivery = tuple[Any, Activity]
 """A notification row (with `Notification`'s attributes) and its activity."""
 
 
-class NotificationFeedLoader(DataLoader[NotificationKey, list[Delivery]]):
-    """A user's notifications (with their activities) after a sequence number."""
+class _ProcessLoader(DataLoader[K, V]):
+    """A loader shared by every connection of the process: batches, never caches."""
 
     def __init__(self, database: Database) -> None:
         super().__init__(cache=False, max_batch_size=BATCH)
         self.database = database
+
+
+class NotificationFeedLoader(_ProcessLoader[NotificationKey, list[Delivery]]):
+    """A user's notifications (with their activities) after a sequence number."""
 
     async def batch_load_fn(self, keys: Sequence[NotificationKey]) -> list[list[Delivery]]:
         unique = list(dict.fromkeys(keys))
@@ -60,12 +67,8 @@ class NotificationFeedLoader(DataLoader[NotificationKey, list[Delivery]]):
         return [[pair for pair in by_user[user] if pair[0].seq > after] for user, after in keys]
 
 
-class ActivityFeedLoader(DataLoader[ActivityKey, list[Activity]]):
+class ActivityFeedLoader(_ProcessLoader[ActivityKey, list[Activity]]):
     """A deal's activities an account may see after an activity id."""
-
-    def __init__(self, database: Database) -> None:
-        super().__init__(cache=False, max_batch_size=BATCH)
-        self.database = database
 
     async def batch_load_fn(self, keys: Sequence[ActivityKey]) -> list[list[Activity]]:
         # Subscribers of one deal woken together mostly stand at the same position:
@@ -82,12 +85,8 @@ class ActivityFeedLoader(DataLoader[ActivityKey, list[Activity]]):
         return [found[key] for key in keys]
 
 
-class TokenLivenessLoader(DataLoader[int, bool]):
+class TokenLivenessLoader(_ProcessLoader[int, bool]):
     """Whether a token still authenticates; open sockets re-check theirs when woken."""
-
-    def __init__(self, database: Database) -> None:
-        super().__init__(cache=False, max_batch_size=BATCH)
-        self.database = database
 
     async def batch_load_fn(self, keys: Sequence[int]) -> list[bool]:
         async with self.database.session() as session:
