@@ -29,8 +29,11 @@ import psutil
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
-from websockets.asyncio.client import connect
+from websockets.client import ClientProtocol
+from websockets.frames import Frame, Opcode
+from websockets.http11 import Response
 from websockets.typing import Subprotocol
+from websockets.uri import WebSocketURI, parse_uri
 
 from db.config import normalize_database_url
 from db.engine import Database
@@ -60,69 +63,139 @@ SUBSCRIPTION = (
 
 
 # --- load processes: each holds a share of the WebSockets --------------------------------
+#
+# The load runs on the same two cores as the server, so it must cost far less per
+# message than the server does, or the table measures the load generator. Each socket
+# is a sans-I/O websockets client on a bare asyncio protocol (uvloop when installed):
+# no task, queue or frame assembler per socket, just a parser fed by `data_received`
+# and the arrival time of every `next` message.
+
+
+class _Subscriber(asyncio.Protocol):
+    """One `notificationReceived` subscription over a raw WebSocket connection."""
+
+    def __init__(self, uri: WebSocketURI, token: str, failures: list[str]) -> None:
+        self.ws = ClientProtocol(uri, subprotocols=[Subprotocol("graphql-transport-ws")])
+        self.token = token
+        self.failures = failures
+        self.subscribed = asyncio.get_running_loop().create_future()
+        self.arrivals: list[float] = []
+        self.arrived: asyncio.Event | None = None
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]  (uvloop's is not asyncio's class)
+        self.ws.send_request(self.ws.connect())
+        self._flush()
+
+    def data_received(self, data: bytes) -> None:
+        now = time.time()
+        self.ws.receive_data(data)
+        for event in self.ws.events_received():
+            if isinstance(event, Response):
+                if event.status_code != 101:
+                    self._fail(f"open: HTTP {event.status_code}")
+                    continue
+                auth = {"authorization": f"Bearer {self.token}"}
+                self._send({"type": "connection_init", "payload": auth})
+            elif isinstance(event, Frame) and event.opcode is Opcode.TEXT:
+                self._message(bytes(event.data), now)
+        self._flush()
+
+    def _message(self, raw: bytes, now: float) -> None:
+        kind = json.loads(raw).get("type")
+        if kind == "next":
+            self.arrivals.append(now)
+            if self.arrived is not None:
+                self.arrived.set()
+        elif kind == "connection_ack":
+            variables = {"after": notification_cursor(0)}
+            payload = {"query": SUBSCRIPTION, "variables": variables}
+            self._send({"id": "1", "type": "subscribe", "payload": payload})
+            # graphql-transport-ws does not confirm a subscribe: a ping answered after it
+            # means the server has read it. Nothing can be missed meanwhile: the
+            # subscription starts at cursor 0, so it replays whatever came first.
+            self._send({"type": "ping"})
+        elif kind == "pong":
+            if not self.subscribed.done():
+                self.subscribed.set_result(None)
+        else:
+            self._fail(f"message: {raw[:200]!r}")
+
+    def _send(self, message: dict[str, Any]) -> None:
+        self.ws.send_text(json.dumps(message).encode())
+
+    def _flush(self) -> None:
+        assert self.transport is not None
+        for chunk in self.ws.data_to_send():
+            if chunk:
+                self.transport.write(chunk)
+            else:
+                self.transport.write_eof()
+
+    def _fail(self, reason: str) -> None:
+        self.failures.append(reason)
+        if not self.subscribed.done():
+            self.subscribed.set_exception(RuntimeError(reason))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.subscribed.done():
+            self.subscribed.set_exception(RuntimeError(f"closed: {exc}"))
+        elif self.ws.close_rcvd is not None or exc is not None:
+            self.failures.append(f"closed: {self.ws.close_rcvd or exc}")
 
 
 async def _hold(url: str, tokens: list[str], pipe: Connection) -> None:
     """Open a subscription per token, report readiness, then time each round's arrivals."""
-    received: list[list[float]] = [[] for _ in tokens]
+    loop = asyncio.get_running_loop()
+    uri = parse_uri(url)
     failures: list[str] = []
     arrived = asyncio.Event()
     handshakes = asyncio.Semaphore(50)  # do not stampede the accept queue
+    subscribers: list[_Subscriber] = []
 
-    async def one(index: int, token: str, ready: asyncio.Event) -> None:
-        try:
-            async with handshakes:
-                ws = await connect(
-                    url, subprotocols=[Subprotocol("graphql-transport-ws")], open_timeout=60
+    async def one(token: str) -> None:
+        async with handshakes:
+            try:
+                _, subscriber = await loop.create_connection(
+                    lambda: _Subscriber(uri, token, failures), uri.host, uri.port
                 )
-                auth = {"authorization": f"Bearer {token}"}
-                await ws.send(json.dumps({"type": "connection_init", "payload": auth}))
-                ack = json.loads(await asyncio.wait_for(ws.recv(), 60))
-                if ack.get("type") != "connection_ack":
-                    raise RuntimeError(f"no connection_ack: {ack}")
-                variables = {"after": notification_cursor(0)}
-                payload = {"query": SUBSCRIPTION, "variables": variables}
-                await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
-        except Exception as error:  # a benchmark reports failures, it does not hang on them
-            failures.append(f"open: {type(error).__name__}: {error}")
-            return
-        finally:
-            ready.set()
-        try:
-            async for raw in ws:
-                if json.loads(raw).get("type") != "next":
-                    failures.append(f"message: {raw[:200]!r}")
-                    continue
-                received[index].append(time.time())
-                arrived.set()
-        except Exception as error:
-            failures.append(f"closed: {type(error).__name__}: {error}")
+                await asyncio.wait_for(subscriber.subscribed, 60)
+            except Exception as error:  # a benchmark reports failures, it does not hang
+                failures.append(f"open: {type(error).__name__}: {error}")
+                return
+            subscriber.arrived = arrived
+            subscribers.append(subscriber)
 
-    readies = [asyncio.Event() for _ in tokens]
-    tasks = [
-        asyncio.create_task(one(index, token, readies[index])) for index, token in enumerate(tokens)
-    ]
-    await asyncio.gather(*(ready.wait() for ready in readies))
+    await asyncio.gather(*(one(token) for token in tokens))
     pipe.send(failures[:])
-    loop = asyncio.get_running_loop()
     while True:
         command = await loop.run_in_executor(None, pipe.recv)
         if command == "stop":
             break
         expected = int(command)
         deadline = time.monotonic() + 30
-        while any(len(times) < expected for times in received) and time.monotonic() < deadline:
+        while any(len(s.arrivals) < expected for s in subscribers) and time.monotonic() < deadline:
             arrived.clear()
             with suppress(TimeoutError):
                 await asyncio.wait_for(arrived.wait(), max(0.0, deadline - time.monotonic()))
-        pipe.send([times[expected - 1] if len(times) >= expected else None for times in received])
+        pipe.send(
+            [s.arrivals[expected - 1] if len(s.arrivals) >= expected else None for s in subscribers]
+            + [None] * (len(tokens) - len(subscribers))
+        )
     pipe.send(failures[:])
-    for task in tasks:
-        task.cancel()
+    for subscriber in subscribers:
+        if subscriber.transport is not None:
+            subscriber.transport.close()
 
 
 def _load_worker(url: str, tokens: list[str], pipe: Connection) -> None:
-    asyncio.run(_hold(url, tokens, pipe))
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover (uvicorn[standard] brings it)
+        asyncio.run(_hold(url, tokens, pipe))
+    else:
+        uvloop.run(_hold(url, tokens, pipe))
 
 
 async def _admin(url: str, statement: str) -> None:

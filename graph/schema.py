@@ -23,6 +23,7 @@ from graph.notifications.mutations import NotificationMutation
 from graph.pipelines.schema import PipelineQuery
 from graph.registrations.mutations import RegistrationMutation
 from graph.settings.mutations import SettingsMutation
+from graph.subscriptions.plans import PlannedExecutor
 from graph.subscriptions.schema import Subscription as LiveSubscription
 from graph.teams.mutations import TeamMutation
 from graph.views.mutations import ViewMutation
@@ -63,6 +64,8 @@ def build_schema() -> strawberry.Schema:
             lambda: ParserCache(maxsize=DOCUMENTS),
             lambda: ValidationCache(maxsize=DOCUMENTS),
         ],
+        # Subscription events run from a compiled plan (graph/subscriptions/plans.py).
+        execution_context_class=PlannedExecutor,
     )
     _fast_enum_output(built)
     return built
