@@ -19,12 +19,14 @@ import statistics
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from datetime import date
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psutil
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -278,6 +280,10 @@ async def _commit_and_publish(database: Database, broker: RedisBroker, deal: Dea
     return committed
 
 
+Fire = Callable[[int], Awaitable[float]]
+"""Sends round N's event to every subscriber; returns the wall-clock time it was committed."""
+
+
 # --- one scenario -----------------------------------------------------------------------
 
 
@@ -286,10 +292,11 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-async def _scenario(
-    database: Database, server: Server, redis: RedisServer, size: int, rounds: int, workers: int
+async def _load(
+    server: Server, tokens: list[str], rounds: int, workers: int, fire: Fire
 ) -> dict[str, Any]:
-    deal, actor, tokens = await _seed(database, size)
+    """Open one subscription per token against `server`, then time `rounds` fan-outs."""
+    size = len(tokens)
     process = psutil.Process(server.process.pid)
     await asyncio.sleep(1)
     before = process.memory_info().rss
@@ -311,23 +318,20 @@ async def _scenario(
     await asyncio.sleep(2)  # let the server settle with every subscription idle
     after = process.memory_info().rss
 
-    broker = RedisBroker(redis.url)
-    await broker.start()
     latencies: list[float] = []
     missing = 0
     print(f"    {size - len(open_failures)} subscriptions open; timing rounds", flush=True)
     cpu_before = sum(process.cpu_times()[:2])
     for round_number in range(1, rounds + 1):
-        committed = await _commit_and_publish(database, broker, deal, actor)
+        fired = await fire(round_number)
         for pipe in pipes:
             pipe.send(str(round_number))
         for pipe in pipes:
             arrivals = await asyncio.to_thread(pipe.recv)
-            latencies += [(t - committed) * 1000 for t in arrivals if t is not None]
+            latencies += [(t - fired) * 1000 for t in arrivals if t is not None]
             missing += sum(1 for t in arrivals if t is None)
         await asyncio.sleep(0.5)
     cpu_seconds = sum(process.cpu_times()[:2]) - cpu_before
-    await broker.close()
     failures: list[str] = []
     for pipe in pipes:
         pipe.send("stop")
@@ -351,6 +355,42 @@ async def _scenario(
     }
 
 
+async def _scenario(
+    database: Database, server: Server, redis: RedisServer, size: int, rounds: int, workers: int
+) -> dict[str, Any]:
+    """The real server: each round commits an activity that notifies all `size` members."""
+    deal, actor, tokens = await _seed(database, size)
+    broker = RedisBroker(redis.url)
+    await broker.start()
+    try:
+        return await _load(
+            server,
+            tokens,
+            rounds,
+            workers,
+            lambda _: _commit_and_publish(database, broker, deal, actor),
+        )
+    finally:
+        await broker.close()
+
+
+async def _floor(size: int, rounds: int, workers: int, log: Path) -> dict[str, Any]:
+    """The same load against `bench.ws_floor`: the stack sending, nothing else."""
+    server = Server("", log=log, app="bench.ws_floor:create_app")
+
+    async def fire(round_number: int) -> float:
+        fired = time.time()
+        async with httpx.AsyncClient(timeout=120) as client:
+            response = await client.post(f"{server.url}/fire", params={"round": round_number})
+            response.raise_for_status()
+        return fired
+
+    try:
+        return await _load(server, ["-"] * size, rounds, workers, fire)
+    finally:
+        server.stop()
+
+
 async def main() -> None:
     """Run every scenario and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -361,6 +401,12 @@ async def main() -> None:
         "--postgres",
         default=os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("TEST_DATABASE_URL"),
         help="a PostgreSQL server URL; a fresh database is made there (default: SQLite file)",
+    )
+    parser.add_argument(
+        "--no-floor",
+        dest="floor",
+        action="store_false",
+        help="skip the floor rows (the same load against bench/ws_floor.py)",
     )
     args = parser.parse_args()
 
@@ -376,16 +422,23 @@ async def main() -> None:
     database = Database(url)
     redis = RedisServer()
     extra = tuple(os.environ.get("BENCH_UVICORN_ARGS", "").split())
-    server = Server(url, redis.url, log=workdir / "server.log", uvicorn_args=extra)
     results = []
     try:
         for size in args.subscribers:
+            # A fresh process per size: memory freed by an earlier size would otherwise
+            # be reused and make the later one look cheaper than it is.
             print(f"... {size} subscribers", flush=True)
-            results.append(
-                await _scenario(database, server, redis, size, args.rounds, args.workers)
-            )
+            server = Server(url, redis.url, log=workdir / f"server-{size}.log", uvicorn_args=extra)
+            try:
+                row = await _scenario(database, server, redis, size, args.rounds, args.workers)
+            finally:
+                server.stop()
+            results.append(("this server", row))
+            if args.floor:
+                print(f"... {size} subscribers, floor (bench/ws_floor.py)", flush=True)
+                log = workdir / f"floor-{size}.log"
+                results.append(("floor", await _floor(size, args.rounds, args.workers, log)))
     finally:
-        server.stop()
         redis.stop()
         await database.dispose()
         if scratch:
@@ -395,12 +448,13 @@ async def main() -> None:
     print(f"\nSubscriptions benchmark: one server process, {backend}, Redis broker, ", end="")
     print(f"{args.rounds} notifications per size, {args.workers} load processes")
     header = (
-        *("subscribers", "held", "RSS delta MB", "KB/sub"),
+        *("server", "subscribers", "held", "RSS delta MB", "KB/sub"),
         *("p50 ms", "p99 ms", "max ms", "lost", "CPU µs/msg"),
     )
     print(" | ".join(f"{h:>12}" for h in header))
-    for row in results:
+    for name, row in results:
         cells = (
+            name,
             row["subscribers"],
             row["held"],
             f"{row['rss_mb']:.1f}",
@@ -413,6 +467,11 @@ async def main() -> None:
         )
         print(" | ".join(f"{c:>12}" for c in cells))
     print("Goal: 5,000 subscribers in one process under 30 KB each, p99 under 250 ms.")
+    if args.floor:
+        print(
+            "floor: bench/ws_floor.py, uvicorn and Starlette sending the same messages with no"
+            " GraphQL, auth, database or broker; no server on this stack does better here."
+        )
 
 
 if __name__ == "__main__":

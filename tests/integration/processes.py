@@ -35,7 +35,7 @@ def _wait_until(check: object, what: str, seconds: float = 30) -> None:
 
 
 class Server:
-    """`uvicorn graph.app:create_app --factory` on a free port, with its own environment."""
+    """`uvicorn graph.app:create_app --factory` (or `app`) on a free port, with its own env."""
 
     def __init__(
         self,
@@ -43,6 +43,7 @@ class Server:
         redis_url: str | None = None,
         log: Path | None = None,
         uvicorn_args: tuple[str, ...] = (),
+        app: str = "graph.app:create_app",
     ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -54,7 +55,7 @@ class Server:
         self._log = open(log or os.devnull, "wb")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(
             [
-                *(sys.executable, "-m", "uvicorn", "graph.app:create_app", "--factory"),
+                *(sys.executable, "-m", "uvicorn", app, "--factory"),
                 *("--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"),
                 *("--ws-per-message-deflate", str(WS_PER_MESSAGE_DEFLATE)),
                 *uvicorn_args,
