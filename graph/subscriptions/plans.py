@@ -37,14 +37,15 @@ from graphql import (
     GraphQLLeafType,
     GraphQLObjectType,
     GraphQLOutputType,
-    Node,
     OperationDefinitionNode,
     Undefined,
     VariableNode,
+    Visitor,
     is_leaf_type,
     is_list_type,
     is_non_null_type,
     is_object_type,
+    visit,
 )
 from graphql.execution.collect_fields import FieldDetails, collect_fields, collect_subfields
 from graphql.execution.values import get_argument_values
@@ -86,7 +87,6 @@ class Plan:
     """A subscription's selection, compiled; the root field's arguments come per subscriber."""
 
     root: Step
-    operation: OperationDefinitionNode  # kept alive: the cache is keyed by its id
 
 
 # --- running -----------------------------------------------------------------------------
@@ -375,27 +375,21 @@ def compile_plan(executor: PlannedExecutor) -> Plan:
         raise Unplannable("not a single root field")
     ((name, group),) = collected.grouped_field_set.items()
     root = _compile_step(executor, root_type, name, group, root=True)
-    return Plan(root=root, operation=executor.operation)
+    return Plan(root=root)
 
 
 # --- caching -------------------------------------------------------------------------------
 
 
-def _variables_in(node: Node | None, names: set[str]) -> None:
-    """Every variable name used inside `node` (recursively)."""
-    if node is None:
-        return
-    if isinstance(node, VariableNode):
-        names.add(node.name.value)
-        return
-    for key in node.keys:
-        value = getattr(node, key, None)
-        if isinstance(value, Node):
-            _variables_in(value, names)
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                if isinstance(item, Node):
-                    _variables_in(item, names)
+class _VariableNames(Visitor):
+    """Collects the name of every variable used in the nodes it visits."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def enter_variable(self, node: VariableNode, *_: Any) -> None:
+        self.names.add(node.name.value)
 
 
 class PlanCache:
@@ -449,17 +443,18 @@ class PlanCache:
     @staticmethod
     def _selection_variables(executor: PlannedExecutor) -> tuple[str, ...]:
         """Variables used anywhere but in the root fields' own arguments."""
-        names: set[str] = set()
+        found = _VariableNames()
         for selection in executor.operation.selection_set.selections:
             if isinstance(selection, FieldNode):
                 for directive in selection.directives or ():
-                    _variables_in(directive, names)
-                _variables_in(selection.selection_set, names)
+                    visit(directive, found)
+                if selection.selection_set is not None:
+                    visit(selection.selection_set, found)
             else:
-                _variables_in(selection, names)
+                visit(selection, found)
         for fragment in executor.fragments.values():
-            _variables_in(fragment.definition, names)
-        return tuple(sorted(names))
+            visit(fragment.definition, found)
+        return tuple(sorted(found.names))
 
 
 plans = PlanCache()

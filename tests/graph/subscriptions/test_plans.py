@@ -18,6 +18,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from db.config import Settings
 from db.models import AccountKind, ActivityKind
+from db.ops.activity import lock_deal, record_activity
 from graph.activity.types import Activity
 from graph.auth import viewer_for
 from graph.broker import InProcessBroker
@@ -73,8 +74,6 @@ async def world(factory, database) -> dict[str, Any]:
     await factory.registration(deal, me)
     summary = await factory.call_summary(deal, rep, shared=True, overview="Went well")
     async with database.transaction() as session:
-        from db.ops.activity import lock_deal, record_activity
-
         locked = await lock_deal(session=session, deal_id=deal.id)
         assert locked is not None
         await record_activity(
