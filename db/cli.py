@@ -106,7 +106,7 @@ def serve(
                 [(t["email"], t["account"], t["role"], t["token"]) for t in tokens],
             )
     typer.echo(f"GraphQL API: http://{host}:{port}/graphql")
-    from graph.websocket import WS_PER_MESSAGE_DEFLATE  # the app's imports: only to serve
+    from graph.websocket.protocol import UVICORN_WS_OPTIONS  # the app's imports: only to serve
 
     uvicorn.run(
         "graph.app:create_app",
@@ -115,7 +115,7 @@ def serve(
         port=port,
         workers=workers,
         log_level=settings.log_level.lower(),
-        ws_per_message_deflate=WS_PER_MESSAGE_DEFLATE,
+        **UVICORN_WS_OPTIONS,  # type: ignore[arg-type]
     )
 
 

@@ -10,7 +10,8 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from db.config import Settings, get_settings
 from db.engine import Database
@@ -22,7 +23,7 @@ from graph.middleware import RequestLogMiddleware
 from graph.runtime import tune_process
 from graph.schema import schema
 from graph.state import AppState
-from graph.websocket import GraphQLWebSocket
+from graph.websocket.service import TransportWS
 
 
 async def healthz(_request: Request) -> JSONResponse:
@@ -50,6 +51,26 @@ async def readyz(request: Request) -> JSONResponse:
     )
 
 
+class App(Starlette):
+    """Starlette, except that `/graphql` WebSockets go straight to the transport.
+
+    Each middleware and routing layer is a coroutine frame that a WebSocket keeps for
+    as long as it is open (about 4 KB per socket in all); none of them does anything
+    for these sockets (request logging is for HTTP, and the transport handles its own
+    errors), so they are skipped.
+    """
+
+    def __init__(self, *args: object, websocket: TransportWS, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.graphql_websocket = websocket
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"] == "/graphql":
+            await self.graphql_websocket(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Starlette:
     """Build the app; `database` may be given by tests to share an engine."""
     settings = settings or get_settings()
@@ -59,6 +80,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     configure_logging(settings.log_level)
     endpoint = GraphQLHTTP(state)
+    websocket = TransportWS(state, endpoint)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -67,20 +89,21 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         yield
         # Graceful shutdown: uvicorn stops accepting, closes WebSockets (1012), lets
         # requests finish, then this runs.
+        await websocket.close()
         await endpoint.close()
         await state.broker.close()
         await state.database.dispose()
 
-    app = Starlette(
+    app = App(
         routes=[
             Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", GraphQLWebSocket(state, endpoint)),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *static_routes(enabled=state.graphiql),
         ],
         middleware=[Middleware(RequestLogMiddleware)],
         lifespan=lifespan,
+        websocket=websocket,
     )
     app.state.graph = state
     app.state.endpoint = endpoint

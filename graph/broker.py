@@ -30,6 +30,19 @@ SAFETY_POLL_SECONDS = 30.0
 """Every subscriber is also woken this often, in case a wake-up was lost in transit."""
 
 
+class Waker(Protocol):
+    """Anything a channel's messages wake: `set()` must never block or fail."""
+
+    slot: int  # which second of the safety-poll cycle wakes it
+
+    def set(self) -> None:
+        """Note the wake-up (and act on it later, or at once without waiting)."""
+
+    @property
+    def pending(self) -> bool:
+        """Whether a wake-up is noted and not yet acted on."""
+
+
 class Wakeup:
     """A subscriber's pending wake-up: a flag, not a queue.
 
@@ -79,7 +92,7 @@ class LocalFanout:
     SLOTS = 30
 
     def __init__(self, poll_seconds: float = SAFETY_POLL_SECONDS) -> None:
-        self._wakeups: dict[str, set[Wakeup]] = defaultdict(set)
+        self._wakeups: dict[str, set[Waker]] = defaultdict(set)
         self._poll_seconds = poll_seconds
         self._sweeper: asyncio.Task[None] | None = None
         self._slots = itertools.cycle(range(self.SLOTS))
@@ -106,19 +119,33 @@ class LocalFanout:
         """Subscribers with a wake-up not yet taken (at most one each)."""
         return sum(wakeup.pending for wakeups in self._wakeups.values() for wakeup in wakeups)
 
+    def next_slot(self) -> int:
+        """The safety-poll slot for a new subscriber (they take turns)."""
+        return next(self._slots)
+
+    def attach(self, channel: str, waker: Waker) -> None:
+        """Wake `waker` on the channel's messages (and the safety poll) until detached."""
+        if self._sweeper is None or self._sweeper.done():
+            self._sweeper = asyncio.create_task(self._sweep(), name="broker-safety-poll")
+        self._wakeups[channel].add(waker)
+
+    def detach(self, channel: str, waker: Waker) -> None:
+        """Stop waking `waker` for the channel; a no-op if it was not attached."""
+        wakers = self._wakeups.get(channel)
+        if wakers is not None:
+            wakers.discard(waker)
+            if not wakers:
+                del self._wakeups[channel]
+
     @asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[Wakeup]:
         """Register a wake-up for `channel` until the context exits."""
-        if self._sweeper is None or self._sweeper.done():
-            self._sweeper = asyncio.create_task(self._sweep(), name="broker-safety-poll")
-        wakeup = Wakeup(next(self._slots))
-        self._wakeups[channel].add(wakeup)
+        wakeup = Wakeup(self.next_slot())
+        self.attach(channel, wakeup)
         try:
             yield wakeup
         finally:
-            self._wakeups[channel].discard(wakeup)
-            if not self._wakeups[channel]:
-                del self._wakeups[channel]
+            self.detach(channel, wakeup)
 
     async def _sweep(self) -> None:
         tick = 0
@@ -149,6 +176,10 @@ class Broker(Protocol):
 
     def subscribe(self, channel: str) -> AbstractAsyncContextManager[Wakeup]:
         """A wake-up set by the channel's messages while the context is open."""
+
+    @property
+    def local(self) -> LocalFanout:
+        """This process's subscribers (`attach` and `detach` wakers there)."""
 
     async def close(self) -> None:
         """Stop delivering and release connections."""

@@ -25,9 +25,9 @@ so running them again is harmless). Selections a plan does not cover (abstract t
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeGuard
 
 import orjson
 from graphql import (
@@ -64,7 +64,28 @@ class Unplannable(Exception):  # noqa: N818
     """The selection uses something plans do not cover."""
 
 
-Complete = Callable[[Any, Path, "PlannedExecutor"], Any]
+class Resolving(Protocol):
+    """What running a plan needs of its executor (`PlannedExecutor`, or an `EventScope`)."""
+
+    root_value: Any
+
+    def build_resolve_info(
+        self,
+        field_def: GraphQLField,
+        field_nodes: list[FieldNode],
+        parent_type: GraphQLObjectType,
+        path: Path,
+    ) -> Any:
+        """The `info` a resolver of this field receives."""
+
+    def is_awaitable(self, value: Any) -> TypeGuard[Awaitable[Any]]:
+        """Whether a resolver's result must be awaited."""
+
+    def is_async_iterable(self, value: Any) -> TypeGuard[AsyncIterable[Any]]:
+        """Whether a value is an async iterable (never completed as a list here)."""
+
+
+Complete = Callable[[Any, Path, "Resolving"], Any]
 """Completes a resolved value of one type at one position, as graphql-core would."""
 
 
@@ -92,7 +113,7 @@ class Plan:
 # --- running -----------------------------------------------------------------------------
 
 
-def run_root(plan: Plan, root_args: dict[str, Any], payload: Any, executor: PlannedExecutor) -> Any:
+def run_root(plan: Plan, root_args: dict[str, Any], payload: Any, executor: Resolving) -> Any:
     """The event's `data`, or an awaitable of it; raises when the plan must be abandoned."""
     step = plan.root
     path = Path(None, step.response_name, step.parent_type.name)
@@ -107,7 +128,7 @@ async def _wrap_root(name: str, value: Awaitable[Any]) -> dict[str, Any]:
     return {name: await value}
 
 
-def _run_fields(steps: tuple[Step, ...], source: Any, path: Path, executor: PlannedExecutor) -> Any:
+def _run_fields(steps: tuple[Step, ...], source: Any, path: Path, executor: Resolving) -> Any:
     data: dict[str, Any] = {}
     later: list[tuple[str, Awaitable[Any]]] = []
     try:
@@ -153,7 +174,7 @@ def _close(awaitables: Iterable[Any]) -> None:
             close()
 
 
-def _resolved(step: Step, result: Any, path: Path, executor: PlannedExecutor) -> Any:
+def _resolved(step: Step, result: Any, path: Path, executor: Resolving) -> Any:
     if executor.is_awaitable(result):
         return _Later(step, result, path, executor)
     return step.complete(result, path, executor)
@@ -164,7 +185,7 @@ class _Later:
 
     __slots__ = ("executor", "path", "result", "step")
 
-    def __init__(self, step: Step, result: Any, path: Path, executor: PlannedExecutor) -> None:
+    def __init__(self, step: Step, result: Any, path: Path, executor: Resolving) -> None:
         self.step = step
         self.result = result
         self.path = path
@@ -265,7 +286,7 @@ def _compile_complete(
 
 
 def _non_null(inner: Complete) -> Complete:
-    def complete(value: Any, path: Path, executor: PlannedExecutor) -> Any:
+    def complete(value: Any, path: Path, executor: Resolving) -> Any:
         completed = inner(value, path, executor)
         if executor.is_awaitable(completed):
             return _non_null_later(completed)
@@ -284,7 +305,7 @@ async def _non_null_later(completed: Awaitable[Any]) -> Any:
 
 
 def _list_of(item: Complete) -> Complete:
-    def complete(value: Any, path: Path, executor: PlannedExecutor) -> Any:
+    def complete(value: Any, path: Path, executor: Resolving) -> Any:
         if value is None or value is Undefined:
             return None
         if isinstance(value, Exception) or executor.is_async_iterable(value):
@@ -305,7 +326,7 @@ def _list_of(item: Complete) -> Complete:
     return complete
 
 
-async def _await_items(items: list[Any], executor: PlannedExecutor) -> list[Any]:
+async def _await_items(items: list[Any], executor: Resolving) -> list[Any]:
     done: list[Any] = []
     for index, element in enumerate(items):
         try:
@@ -319,7 +340,7 @@ async def _await_items(items: list[Any], executor: PlannedExecutor) -> list[Any]
 def _leaf(leaf_type: GraphQLLeafType) -> Complete:
     coerce = leaf_type.coerce_output_value  # the instance's, as graphql-core calls it
 
-    def complete(value: Any, path: Path, executor: PlannedExecutor) -> Any:
+    def complete(value: Any, path: Path, executor: Resolving) -> Any:
         if value is None or value is Undefined:
             return None
         if isinstance(value, Exception):
@@ -341,7 +362,7 @@ def _object(
 ) -> Complete:
     is_type_of = object_type.is_type_of
 
-    def complete(value: Any, path: Path, executor: PlannedExecutor) -> Any:
+    def complete(value: Any, path: Path, executor: Resolving) -> Any:
         if value is None or value is Undefined:
             return None
         if isinstance(value, Exception):
@@ -514,12 +535,13 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             self._planned = True
             self._plan = plans.plan_for(self)
             if self._plan is not None:
-                self._root_args = self._root_arguments(self._plan)
+                self._root_args = self.root_arguments(self._plan)
         if self._plan is None or self._root_args is None:
             return super().build_per_event_executor(payload)
         return PlannedEvent(self, self._plan, self._root_args, payload)
 
-    def _root_arguments(self, plan: Plan) -> dict[str, Any] | None:
+    def root_arguments(self, plan: Plan) -> dict[str, Any] | None:
+        """The root field's coerced arguments; None when they do not coerce."""
         step = plan.root
         node = step.field_nodes[0]
         if not (step.field_def.args or node.arguments):

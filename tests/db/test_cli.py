@@ -311,6 +311,7 @@ def test_serve_loads_demo_prints_tokens_and_starts_uvicorn(
             "port": 9999,
             "workers": 1,
             "log_level": "info",
+            "ws": "graph.websocket.protocol:LeanWebSocketProtocol",
             "ws_per_message_deflate": False,
         },
     )

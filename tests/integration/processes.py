@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from graph.websocket import WS_PER_MESSAGE_DEFLATE
+from graph.websocket.protocol import uvicorn_ws_arguments
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,7 +57,7 @@ class Server:
             [
                 *(sys.executable, "-m", "uvicorn", app, "--factory"),
                 *("--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"),
-                *("--ws-per-message-deflate", str(WS_PER_MESSAGE_DEFLATE)),
+                *uvicorn_ws_arguments(),
                 *uvicorn_args,
             ],
             cwd=ROOT,

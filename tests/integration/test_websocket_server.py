@@ -18,7 +18,7 @@ from db.config import get_settings
 from db.models import ApiToken
 from graph.notifications.types import notification_cursor
 from graph.relay import decode_cursor, to_global_id
-from graph.websocket import MAX_SUBSCRIPTIONS, REVOKED
+from graph.websocket.connection import MAX_SUBSCRIPTIONS, REVOKED
 from tests.integration.client import GraphQLSocket, post
 from tests.integration.operations import NEWEST_CURSOR, NOTIFICATIONS, TEAM_UPDATE
 
