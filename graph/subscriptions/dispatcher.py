@@ -3,9 +3,9 @@
 A change that notifies 5,000 users wakes 5,000 subscriptions in one tick. Each is a
 `Follower`: a feed (what it reads), a position (the last row it delivered), a renderer
 (how a row becomes a `next` payload) and the connection it writes to. Waking one only
-queues it; once per tick the `Dispatcher` asks every queued follower's feed for the rows
-after its position (the feeds' loaders answer a thousand of them per query), and as
-each read lands it renders the rows and offers the frames to the socket, in order.
+queues it; once per tick the `Dispatcher` reads the rows after every queued follower's
+position, a thousand followers per query (all of them concurrently), and as each
+query's rows land it renders them and offers the frames to the sockets, in order.
 
 Nothing here waits on a socket. A connection that cannot take a frame now (its write
 buffer is full: the client stopped reading) refuses it; the follower stays at the
@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Coroutine, Sequence
 from contextlib import suppress
 from enum import Enum
-from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from graphql import ExecutionResult
@@ -31,7 +30,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from strawberry.execution import optimized_is_awaitable
 
 from db.queries.feeds import FEED_PAGE
-from graph.subscriptions.feed import Feed
+from graph.subscriptions.feed import BatchRead, Feed
+from graph.subscriptions.reader import BATCH
 from graph.subscriptions.render import EventRenderer
 
 if TYPE_CHECKING:
@@ -165,26 +165,34 @@ class Dispatcher:
     def _dispatch(self) -> None:
         self._scheduled = False
         due, self._due = self._due, {}
+        by_reader: dict[BatchRead, list[Follower]] = {}
         for follower in due:
             follower.state = State.BUSY
-            read = asyncio.ensure_future(follower.feed.read_after(follower.position))
-            read.add_done_callback(partial(self._read, follower))
+            by_reader.setdefault(follower.feed.reads, []).append(follower)
+        for reads, followers in by_reader.items():
+            for start in range(0, len(followers), BATCH):
+                self._spawn(self._read(reads, followers[start : start + BATCH]))
 
-    def _read(self, follower: Follower, done: asyncio.Future[Sequence[Any]]) -> None:
-        if follower.state is not State.BUSY:
-            if not done.cancelled():
-                done.exception()  # retrieved: a closed follower's read needs no report
-            return
-        error = done.exception() if not done.cancelled() else None
-        if done.cancelled() or isinstance(error, SQLAlchemyError | OSError):
+    async def _read(self, reads: BatchRead, followers: list[Follower]) -> None:
+        """One query for up to `BATCH` followers, then each one's rows delivered in turn."""
+        try:
+            found = await reads.batch_load_fn(
+                [follower.feed.key(follower.position) for follower in followers]
+            )
+        except (SQLAlchemyError, OSError) as error:
             # Nothing is lost: the next wake-up or the safety poll reads again.
             logger.warning("subscription read failed, retrying at the next wake-up: %s", error)
-            follower.state = State.IDLE
+            for follower in followers:
+                if follower.state is State.BUSY:
+                    follower.state, follower.again = State.IDLE, False
             return
-        if error is not None:
-            self._fail(follower, error if isinstance(error, Exception) else RuntimeError(error))
+        except Exception as error:
+            for follower in followers:
+                self._fail(follower, error)
             return
-        self._deliver(follower, done.result(), 0)
+        for follower, rows in zip(followers, found, strict=True):
+            if follower.state is State.BUSY:
+                self._deliver(follower, rows, 0)
 
     def _deliver(self, follower: Follower, rows: Sequence[Any], index: int) -> None:
         """Render and offer rows from `index` on; hands over to a task if one must await."""
@@ -204,10 +212,13 @@ class Dispatcher:
     def _deliver_later(
         self, follower: Follower, rows: Sequence[Any], at: int, pending: Awaitable[Any]
     ) -> None:
-        task = asyncio.ensure_future(self._finish(follower, rows, at, pending))
-        follower.task = task
+        follower.task = self._spawn(self._finish(follower, rows, at, pending))
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     async def _finish(
         self, follower: Follower, rows: Sequence[Any], at: int, pending: Awaitable[Any]
@@ -242,6 +253,7 @@ class Dispatcher:
         return True
 
     def _settle(self, follower: Follower, full_page: bool) -> None:
+        """The follower's read is done: idle again, or read once more at once."""
         if follower.state is not State.BUSY:
             return
         follower.state = State.IDLE

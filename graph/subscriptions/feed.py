@@ -17,7 +17,17 @@ from typing import Any, Generic, Protocol, TypeVar
 from db.queries.feeds import FEED_PAGE
 from graph.broker import Broker
 
-Row = TypeVar("Row")
+Row = TypeVar("Row", contravariant=True)
+
+
+class BatchRead(Protocol):
+    """Reads many feeds' rows at once: one result (a list of rows) per key, in key order."""
+
+    async def batch_load_fn(self, keys: Sequence[Any]) -> list[Any]:
+        """The rows of each key."""
+
+    def load(self, key: Any) -> Awaitable[Any]:
+        """One key's rows, batched with the other keys loaded in the same tick."""
 
 
 class Feed(Protocol, Generic[Row]):
@@ -27,11 +37,15 @@ class Feed(Protocol, Generic[Row]):
     def channel(self) -> str:
         """The broker channel that announces new rows."""
 
+    @property
+    def reads(self) -> BatchRead:
+        """The process-wide reader that answers this feed's keys."""
+
     async def start(self) -> int:
         """The position to read after first (the client's cursor, or the newest row)."""
 
-    def read_after(self, position: int) -> Awaitable[Sequence[Row]]:
-        """Up to `FEED_PAGE` rows after `position`, in order (batched with other feeds)."""
+    def key(self, position: int) -> Any:
+        """What `reads` is asked for the rows after `position` (up to `FEED_PAGE`, in order)."""
 
     def position(self, row: Row) -> int:
         """Where a row sits; rows come in increasing position."""
@@ -52,7 +66,7 @@ async def follow(broker: Broker, feed: Feed[Row]) -> AsyncIterator[Any]:
     async with broker.subscribe(feed.channel) as wakeup:
         last = await feed.start()
         while True:
-            rows = await feed.read_after(last)
+            rows = await feed.reads.load(feed.key(last))
             for row in rows:
                 last = feed.position(row)
                 yield feed.source(row)

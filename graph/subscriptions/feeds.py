@@ -14,7 +14,7 @@ from graph.context import Context
 from graph.notifications.types import Notification
 from graph.publish import deal_channel, user_channel
 from graph.relay import InvalidCursorError, decode_cursor, pk_of
-from graph.subscriptions.feed import Feed
+from graph.subscriptions.feed import BatchRead, Feed
 from graph.subscriptions.reader import Delivery, feed_reader
 
 
@@ -47,9 +47,12 @@ class NotificationFeed:
                 session=session, user_id=self._context.viewer.user_id
             )
 
-    def read_after(self, position: int) -> Awaitable[list[Delivery]]:
-        reader = feed_reader(self._context.database)
-        return reader.notifications.load((self._context.viewer.user_id, position))  # type: ignore[no-any-return]
+    @property
+    def reads(self) -> BatchRead:
+        return feed_reader(self._context.database).notifications
+
+    def key(self, position: int) -> tuple[int, int]:
+        return (self._context.viewer.user_id, position)
 
     def position(self, row: Delivery) -> int:
         return int(row[0].seq)
@@ -80,10 +83,12 @@ class DealActivityFeed:
         async with self._context.database.session() as session:
             return await last_activity_id(session=session, deal_id=self._deal_id)
 
-    def read_after(self, position: int) -> Awaitable[list[ActivityRow]]:
-        reader = feed_reader(self._context.database)
-        key = (self._deal_id, self._context.viewer.account_id, position)
-        return reader.activities.load(key)  # type: ignore[no-any-return]
+    @property
+    def reads(self) -> BatchRead:
+        return feed_reader(self._context.database).activities
+
+    def key(self, position: int) -> tuple[int, int, int]:
+        return (self._deal_id, self._context.viewer.account_id, position)
 
     def position(self, row: ActivityRow) -> int:
         return row.id or 0
