@@ -58,7 +58,8 @@ class Context:
 
     def reset_loaders(self) -> None:
         """Forget cached rows after a write so later fields read fresh data."""
-        self.loaders = Loaders(self.database, self.viewer.account_id, self.viewer.is_vendor)
+        if self.loaders.used:  # a subscription resets before every event; most use none
+            self.loaders = Loaders(self.database, self.viewer.account_id, self.viewer.is_vendor)
 
 
 Info = StrawberryInfo[Context, None]

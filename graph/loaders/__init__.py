@@ -48,6 +48,11 @@ class Loaders:
         self.account_id = account_id
         self.is_vendor = is_vendor
 
+    @property
+    def used(self) -> bool:
+        """Whether any loader was made (and so may hold cached rows)."""
+        return "reader" in self.__dict__
+
     @cached_property
     def reader(self) -> SharedReader:
         """The read session this request's loaders share."""

@@ -7,7 +7,6 @@ from typing import Self
 
 import strawberry
 
-from db.models import Activity as ActivityRow
 from db.models import Notification as NotificationRow
 from graph.activity.types import Activity
 from graph.context import Info
@@ -32,13 +31,14 @@ class Notification(Node):
     )
     _row: strawberry.Private[NotificationRow]
     # Read with the notification (subscriptions do): a notification's activity is
-    # always one its user may see, so it needs no second, checked read.
-    _activity: strawberry.Private[ActivityRow | None] = None
+    # always one its user may see, so it needs no second, checked read. Subscribers
+    # woken by the same change share one Activity object (it holds only the row's data).
+    _activity: strawberry.Private[Activity | None] = None
 
     @strawberry.field(description="The activity this notification is about.")
     def activity(self, info: Info) -> Activity | None:
         if self._activity is not None:
-            return Activity.from_row(self._activity)
+            return self._activity
         return resolve_now(  # type: ignore[no-any-return]
             info.context.loaders.activity_by_id,
             self._row.activity_id,
@@ -51,7 +51,7 @@ class Notification(Node):
         return Deal.from_row(row) if row else None
 
     @classmethod
-    def from_row(cls, row: NotificationRow, *, activity: ActivityRow | None = None) -> Self:
+    def from_row(cls, row: NotificationRow, *, activity: Activity | None = None) -> Self:
         assert row.id is not None
         return cls(
             id=to_global_id("Notification", row.id),

@@ -51,6 +51,8 @@ from graphql.execution.collect_fields import FieldDetails, collect_fields, colle
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, is_iterable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.cast import get_strawberry_type_cast
 
 PLANS = 1000
 """Plans kept per process (distinct documents × the variable values they depend on)."""
@@ -260,14 +262,14 @@ def _compile_complete(
         inner = _compile_complete(
             executor, return_type.of_type, group, field_def, nodes, parent_type
         )
-        return _non_null(inner)
+        return _pure(_non_null(inner)) if _is_pure(inner) else _non_null(inner)
     if is_list_type(return_type):
         item = _compile_complete(
             executor, return_type.of_type, group, field_def, nodes, parent_type
         )
-        return _list_of(item)
+        return _pure(_list_of(item)) if _is_pure(item) else _list_of(item)
     if is_leaf_type(return_type):
-        return _leaf(return_type)
+        return _pure(_leaf(return_type))
     if is_object_type(return_type):
         sub = collect_subfields(
             executor.schema,
@@ -361,22 +363,48 @@ def _object(
     parent_type: GraphQLObjectType,
 ) -> Complete:
     is_type_of = object_type.is_type_of
+    definition = (object_type.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    origin = getattr(definition, "origin", None)
+    # Only attribute reads and leaf values below: the completed value depends on the
+    # object alone. Subscribers woken by one change complete the same shared object
+    # (their notification's activity, say) one after another, so the last one is kept.
+    pure = all(step.basic and _is_pure(step.complete) for step in steps)
+    last: list[Any] = [None, None]  # the last object completed, and its completed value
 
     def complete(value: Any, path: Path, executor: Resolving) -> Any:
         if value is None or value is Undefined:
             return None
+        if pure and value is last[0]:
+            return last[1]
         if isinstance(value, Exception):
             raise Abandon("resolver returned an error")
-        if is_type_of is not None:
+        # strawberry's is_type_of accepts an instance of the type's own class (and no
+        # cast): that case needs neither a resolve info nor the call.
+        if is_type_of is not None and not (
+            type(value) is origin and get_strawberry_type_cast(value) is None
+        ):
             info = executor.build_resolve_info(field_def, nodes, parent_type, path)
             matches = is_type_of(value, info)
             if matches is not True:
                 if executor.is_awaitable(matches):
                     matches.close()  # type: ignore[attr-defined]
                 raise Abandon("is_type_of refused the value")
-        return _run_fields(steps, value, path, executor)
+        data = _run_fields(steps, value, path, executor)
+        if pure:
+            last[0], last[1] = value, data
+        return data
 
+    return _pure(complete) if pure else complete
+
+
+def _pure(complete: Complete) -> Complete:
+    """Mark a completion as depending on its value alone (no resolver, no info)."""
+    complete._pure = True  # type: ignore[attr-defined]
     return complete
+
+
+def _is_pure(complete: Complete) -> bool:
+    return bool(getattr(complete, "_pure", False))
 
 
 def compile_plan(executor: PlannedExecutor) -> Plan:

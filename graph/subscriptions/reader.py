@@ -23,6 +23,7 @@ from db.engine import Database
 from db.models import Activity
 from db.queries.feeds import activities_after, activities_by_id, notifications_after_many
 from db.tokens import live_tokens
+from graph.activity.types import Activity as ActivityNode
 
 BATCH = 1000
 """Subscribers (or tokens) answered by one query."""
@@ -37,8 +38,9 @@ ActivityKey = tuple[int, int, int]
 K = TypeVar("K")
 V = TypeVar("V")
 
-Delivery = tuple[Any, Activity]
-"""A notification row (with `Notification`'s attributes) and its activity."""
+Delivery = tuple[Any, ActivityNode]
+"""A notification row (with `Notification`'s attributes) and its activity, as the GraphQL
+object: one per activity per read, shared by every subscriber the change notified."""
 
 
 class _ProcessLoader(DataLoader[K, V]):
@@ -57,9 +59,10 @@ class NotificationFeedLoader(_ProcessLoader[NotificationKey, list[Delivery]]):
         async with self.database.session() as session:
             rows = await notifications_after_many(session=session, positions=unique)
             # One change notifies many: usually a single activity for the whole batch.
-            activities = await activities_by_id(
+            rows_by_id = await activities_by_id(
                 session=session, ids={row.activity_id for row in rows}
             )
+        activities = {pk: ActivityNode.from_row(activity) for pk, activity in rows_by_id.items()}
         by_user: dict[int, list[Delivery]] = defaultdict(list)
         for row in rows:
             by_user[row.user_id].append((row, activities[row.activity_id]))

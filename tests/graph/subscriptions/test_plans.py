@@ -94,7 +94,7 @@ async def world(factory, database) -> dict[str, Any]:
     return {
         "context": context,
         "notification": lambda: Notification.from_row(row, activity=activity_row),
-        "activity": lambda: Activity.from_row(activity_row),
+        "activity": lambda: Activity.from_row(activity_row._row),
         "deal_id": to_global_id("Deal", deal.id),
     }
 
