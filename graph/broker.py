@@ -109,6 +109,10 @@ class LocalFanout:
                 if slot is None or wakeup.slot == slot:
                     wakeup.set()
 
+    def wakers(self, channel: str) -> frozenset[Waker]:
+        """What the channel's messages wake right now."""
+        return frozenset(self._wakeups.get(channel, ()))
+
     @property
     def subscriber_count(self) -> int:
         """How many subscriptions this process holds."""

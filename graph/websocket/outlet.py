@@ -66,6 +66,11 @@ class QueuedOutlet:
     def on_drain(self, callback: Callable[[], None]) -> None:
         self._drain = callback
 
+    @property
+    def waiting(self) -> int:
+        """Messages queued and not yet taken by the server's `send`."""
+        return len(self._queue)
+
     async def send(self, message: Message) -> None:
         sent = asyncio.get_running_loop().create_future()
         self._put(message, sent)

@@ -1,10 +1,10 @@
-"""Subscriptions run in-process on each broker: in-process, and Redis when TEST_REDIS_URL is set."""
+"""Subscriptions over the WebSocket app, in-process, on each broker (in-process, and Redis
+when TEST_REDIS_URL is set) and each database."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
-from contextlib import aclosing, asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -15,71 +15,54 @@ from db.engine import Database
 from db.models import ActivityKind, Deal, DealTeamMember
 from db.ops.activity import lock_deal, record_activity
 from db.queries.feeds import last_notification_seq
-from graph.auth import viewer_for
 from graph.broker import Broker
-from graph.context import Context
+from graph.http import GraphQLHTTP
 from graph.notifications.types import notification_cursor
 from graph.publish import publish_recorded
 from graph.schema import schema
+from graph.state import AppState
+from graph.websocket.service import TransportWS
 from tests.factories import Person
-
-
-class Live:
-    """One running subscription, consumed in the background as the WebSocket transport does."""
-
-    def __init__(self, stream: AsyncIterator[Any]) -> None:
-        self.received: asyncio.Queue[Any] = asyncio.Queue()
-        self._task = asyncio.create_task(self._pump(stream))
-
-    async def _pump(self, stream: AsyncIterator[Any]) -> None:
-        async for result in stream:
-            await self.received.put(result)
-
-    async def next(self) -> dict[str, Any]:
-        """The next event's data; fails on errors, and after 10 s without an event."""
-        result = await asyncio.wait_for(self.received.get(), 10)
-        assert not result.errors, result.errors
-        return result.data
-
-    async def error(self) -> dict[str, Any]:
-        """The first error the subscription reports."""
-        result = await asyncio.wait_for(self.received.get(), 10)
-        assert result.errors
-        return result.errors[0].formatted
-
-    async def stop(self) -> None:
-        """Stop consuming (the subscription ends with the stream)."""
-        self._task.cancel()
-        with suppress(asyncio.CancelledError):
-            await self._task
+from tests.graph.subscriptions.client import Live, TransportClient
 
 
 @pytest.fixture
-def subscribe(database: Database, broker: Broker) -> Any:
-    """Start a subscription as `person`; use as `async with subscribe(...) as live`."""
+def transport(database: Database, broker: Broker) -> TransportWS:
+    """The WebSocket app on the test's database and broker (as `create_app` builds it)."""
+    state = AppState(settings=Settings(), database=database, broker=broker, schema=schema)
+    return TransportWS(state, GraphQLHTTP(state))
+
+
+@pytest.fixture
+async def connect(transport: TransportWS) -> AsyncIterator[Any]:
+    """Open authenticated sockets to the app; all are closed at the end of the test."""
+    clients: list[TransportClient] = []
+
+    async def run(person: Person) -> TransportClient:
+        client = await TransportClient.connect(transport, person.token)
+        clients.append(client)
+        return client
+
+    yield run
+    for client in clients:
+        await client.close()
+
+
+@pytest.fixture
+def subscribe(connect: Any) -> Any:
+    """Subscribe as `person` on a socket of its own: `async with subscribe(...) as live`."""
 
     @asynccontextmanager
     async def run(
         person: Person, query: str, variables: dict[str, Any] | None = None
     ) -> AsyncIterator[Live]:
-        viewer = await viewer_for(database, f"Bearer {person.token}")
-        assert viewer is not None
-        context = Context(database=database, settings=Settings(), broker=broker, viewer=viewer)
-        stream = await schema.subscribe(query, variable_values=variables, context_value=context)
-        if not hasattr(stream, "__anext__"):  # refused before it started
-            stream = _single(stream)
-        async with aclosing(stream):
-            live = Live(stream)
-            try:
-                yield live
-            finally:
-                await live.stop()
+        client = await connect(person)
+        try:
+            yield await client.subscribe("1", query, variables)
+        finally:
+            await client.close()
 
     return run
-
-
-async def _single(result: Any) -> AsyncIterator[Any]:
-    yield result
 
 
 @pytest.fixture

@@ -1,27 +1,35 @@
-"""A subscriber that stops reading costs bounded memory, slows nobody, and later catches up."""
+"""A client that stops reading costs bounded memory, slows nobody, and later catches up."""
 
 from __future__ import annotations
 
 import asyncio
 
-from db.config import Settings
 from db.models import AccountKind
-from graph.auth import viewer_for
-from graph.context import Context
 from graph.notifications.types import notification_cursor
+from graph.publish import user_channel
 from graph.relay import to_global_id
-from graph.schema import schema
+from graph.subscriptions.dispatcher import Follower, State
+from graph.websocket.outlet import QUEUED_FRAMES
 
 NOTIFICATIONS = """
 subscription ($after: String) { notificationReceived(after: $after) { activity { id } } }
 """
-BURST = 40
+BURST = QUEUED_FRAMES + 36
+"""More changes than a socket's outlet holds, so the stalled one must refuse some."""
+
+
+def _ids(pks: list[int]) -> list[str]:
+    return [to_global_id("Activity", pk) for pk in pks]
+
+
+async def _activity_id(live) -> str:
+    return (await live.next())["notificationReceived"]["activity"]["id"]
 
 
 async def test_stalled_subscriber_is_bounded_and_catches_up_in_order(
-    factory, database, broker, subscribe, change
+    factory, connect, broker, change
 ):
-    # given: two colleagues subscribed; one reads, the other stops after its first event
+    # given: two colleagues subscribed on their own sockets, both up to date
     partner = await factory.org(AccountKind.PARTNER)
     actor = await factory.person(partner)
     reader = await factory.person(partner)
@@ -29,32 +37,33 @@ async def test_stalled_subscriber_is_bounded_and_catches_up_in_order(
     deal = await factory.deal(
         partner, await factory.org(AccountKind.VENDOR), team=[actor, reader, stalled]
     )
-    viewer = await viewer_for(database, f"Bearer {stalled.token}")
-    context = Context(database=database, settings=Settings(), broker=broker, viewer=viewer)
-    stream = await schema.subscribe(
-        NOTIFICATIONS, variable_values={"after": notification_cursor(0)}, context_value=context
-    )
+    start = {"after": notification_cursor(0)}
+    reading = await (await connect(reader)).subscribe("n", NOTIFICATIONS, start)
+    slow_client = await connect(stalled)
+    slow = await slow_client.subscribe("n", NOTIFICATIONS, start)
     first = await change(deal, actor)
-    async with subscribe(reader, NOTIFICATIONS, {"after": notification_cursor(0)}) as live:
-        assert (await asyncio.wait_for(anext(stream), 10)).data["notificationReceived"]["activity"][
-            "id"
-        ] == to_global_id("Activity", first)
-        assert (await live.next())["notificationReceived"]["activity"]["id"] == to_global_id(
-            "Activity", first
-        )
-        # when: a burst of changes while the stalled one does not read
-        burst = [await change(deal, actor) for _ in range(BURST)]
-        read = [(await live.next())["notificationReceived"]["activity"]["id"] for _ in burst]
-        # then: the reader got them all; the stalled one holds a single pending wake-up
-        assert read == [to_global_id("Activity", pk) for pk in burst]
-        assert broker.local.pending <= 2  # at most one flag per subscriber
+    assert await _activity_id(reading) == await _activity_id(slow) == _ids([first])[0]
+
+    # when: one client stops reading during a burst of changes
+    slow_client.pause()
+    burst = [await change(deal, actor) for _ in range(BURST)]
+    read = [await _activity_id(reading) for _ in burst]
+
+    # then: the reader got every one, in order, without waiting for the other
+    assert read == _ids(burst)
+    # and: the stalled socket holds at most its outlet's frames and waits for a drain,
+    # with no wake-ups piling up
+    (follower,) = broker.local.wakers(user_channel(stalled.id))
+    assert isinstance(follower, Follower)
+    assert follower.state is State.STALLED
+    assert follower.connection.outlet.waiting <= QUEUED_FRAMES
+    assert broker.local.pending <= 1
+
     # and: once it reads again, it gets every one it missed, in order, exactly once
-    caught_up = []
-    for _ in burst:
-        result = await asyncio.wait_for(anext(stream), 10)
-        caught_up.append(result.data["notificationReceived"]["activity"]["id"])
+    slow_client.resume()
+    caught_up = [await _activity_id(slow) for _ in burst]
     last = await change(deal, actor)
-    after = (await asyncio.wait_for(anext(stream), 10)).data["notificationReceived"]
-    await stream.aclose()
-    assert caught_up == [to_global_id("Activity", pk) for pk in burst]
-    assert after["activity"]["id"] == to_global_id("Activity", last)
+    assert await _activity_id(slow) == _ids([last])[0]
+    await asyncio.sleep(0.2)
+    assert slow.received() == 0  # nothing twice
+    assert caught_up == _ids(burst)
