@@ -37,6 +37,7 @@ from graphql import (
     GraphQLLeafType,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLSchema,
     OperationDefinitionNode,
     Undefined,
     VariableNode,
@@ -53,6 +54,7 @@ from graphql.pyutils import Path, is_iterable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.cast import get_strawberry_type_cast
+from strawberry.types.field import StrawberryField
 
 PLANS = 1000
 """Plans kept per process (distinct documents × the variable values they depend on)."""
@@ -119,8 +121,12 @@ def run_root(plan: Plan, root_args: dict[str, Any], payload: Any, executor: Reso
     """The event's `data`, or an awaitable of it; raises when the plan must be abandoned."""
     step = plan.root
     path = Path(None, step.response_name, step.parent_type.name)
-    info = executor.build_resolve_info(step.field_def, step.field_nodes, step.parent_type, path)
-    value = _resolved(step, step.resolve(payload, info, **root_args), path, executor)
+    if step.basic:  # strawberry's subscription fields resolve each event to itself
+        result = payload
+    else:
+        info = executor.build_resolve_info(step.field_def, step.field_nodes, step.parent_type, path)
+        result = step.resolve(payload, info, **root_args)
+    value = _resolved(step, result, path, executor)
     if executor.is_awaitable(value):
         return _wrap_root(step.response_name, value)
     return {step.response_name: value}
@@ -245,9 +251,66 @@ def _compile_step(
             raise Unplannable("middleware")
         resolve = executor.middleware_manager.get_field_resolver(resolve)
     nodes = [item.node for item in group]
-    basic = bool(getattr(resolve, "_is_default", False)) and not args
+    if root:
+        # A strawberry subscription field resolves an event to the event itself.
+        basic = field_def.subscribe is not None and _is_strawberry_event_resolver(resolve)
+    else:
+        basic = bool(getattr(resolve, "_is_default", False)) and not args
+        resolve = _direct(executor.schema, field_def) or resolve
     complete = _compile_complete(executor, field_def.type, group, field_def, nodes, parent_type)
     return Step(response_name, field_def, nodes, parent_type, resolve, args, basic, complete)
+
+
+def _is_strawberry_event_resolver(resolve: Any) -> bool:
+    """Whether `resolve` is strawberry's `lambda event, *_, **__: event` for subscriptions."""
+    code = getattr(resolve, "__code__", None)
+    return (
+        code is not None
+        and getattr(resolve, "__name__", "") == "<lambda>"
+        and getattr(resolve, "__module__", "") == "strawberry.schema.schema_converter"
+        and code.co_argcount == 1
+        and code.co_code == (lambda event, *_, **__: event).__code__.co_code
+    )
+
+
+def _direct(schema: GraphQLSchema, field_def: GraphQLField) -> Callable[..., Any] | None:
+    """The field's own resolver function, called as strawberry would call it, without
+    strawberry's per-call wrapping (argument conversion, extension chain, closures).
+
+    Only for a field whose resolver takes nothing but `self` and `info`, with no field
+    extensions (permission classes are extensions) and no exception handlers in the
+    schema: then strawberry's wrapper calls `resolver(source, info=Info(...))` and
+    returns its result unchanged, which is what this does.
+    """
+    field = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    strawberry_schema = getattr(schema, "_strawberry_schema", None)
+    if not isinstance(field, StrawberryField) or strawberry_schema is None:
+        return None
+    if strawberry_schema.exception_handlers:
+        return None
+    resolver = field.base_resolver
+    if (
+        resolver is None
+        or field.extensions
+        or field.arguments
+        or field.is_subscription
+        or resolver.parent_parameter is not None
+        or resolver.root_parameter is not None
+        or resolver.self_parameter is None
+        or not callable(resolver.wrapped_func)
+    ):
+        return None
+    function = resolver.wrapped_func
+    info_class = strawberry_schema.config.info_class
+    info_parameter = resolver.info_parameter
+    if info_parameter is None:
+        return lambda source, _info: function(source)
+    name = info_parameter.name
+
+    def call(source: Any, info: Any) -> Any:
+        return function(source, **{name: info_class(_raw_info=info, _field=field)})
+
+    return call
 
 
 def _compile_complete(
