@@ -89,6 +89,17 @@ class ScopedLoader(DataLoader[Any, Any]):
         self.account_id = account_id
         self.is_vendor = is_vendor
 
+    def load(self, key: Any) -> asyncio.Future[Any]:  # type: ignore[override]
+        """The key's value, batched and cached for the request.
+
+        A cached load is shared by every field that asks for the key. graphql-core
+        cancels the pending fields of an object whose non-null field failed, and
+        cancelling a task cancels the future it waits on: each caller therefore waits
+        on its own shield, so one field being cancelled never cancels the load for
+        another field elsewhere in the response.
+        """
+        return asyncio.shield(super().load(key))
+
     def peek(self, key: Any) -> Any:
         """The value already loaded for `key`, or MISSING; never schedules a load."""
         future = self._cache.get(key)

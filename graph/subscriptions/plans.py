@@ -605,10 +605,20 @@ class PlannedEvent:
             return await result if self.executor.is_awaitable(result) else result  # type: ignore[no-any-return]
 
     def _by_graphql_core(self) -> Any:
+        fresh_loaders(self.executor.context_value)
         event = StrawberryGraphQLCoreExecutionContext.build_per_event_executor(
             self.executor, self.payload
         )
         return event.execute_operation(False)
+
+
+def fresh_loaders(context: Any) -> None:
+    """Forget what an abandoned plan run loaded, so graphql-core runs the event as if the
+    plan had never started: the same loads in the same order, so the same errors (when
+    two fields fail, which one graphql-core reports depends on the order they fail in)."""
+    reset = getattr(context, "reset_loaders", None)
+    if reset is not None:
+        reset()
 
 
 class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):

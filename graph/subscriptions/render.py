@@ -28,7 +28,7 @@ from graphql.type.definition import GraphQLResolveInfoHelpers
 from strawberry.execution import optimized_is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from graph.subscriptions.plans import Plan, PlannedExecutor, plans, run_root
+from graph.subscriptions.plans import Plan, PlannedExecutor, fresh_loaders, plans, run_root
 
 
 async def _gather(values: Sequence[Awaitable[Any]]) -> list[Any]:
@@ -163,6 +163,8 @@ class EventRenderer:
 
     def _by_graphql_core(self, source: Any) -> Any:
         scope = self.scope
+        if self.plan is not None:
+            fresh_loaders(scope.context_value)
         executor = build_executor(
             scope.schema,
             scope.document,

@@ -23,6 +23,7 @@ from graph.activity.types import Activity
 from graph.auth import viewer_for
 from graph.broker import InProcessBroker
 from graph.context import Context
+from graph.loaders.deals import DealByIdLoader
 from graph.notifications.types import Notification, notification_cursor
 from graph.relay import to_global_id
 from graph.schema import schema
@@ -110,6 +111,8 @@ async def _settle(value: Any) -> Any:
 
 
 async def _by_graphql_core(executor: PlannedExecutor, payload: Any) -> graphql.ExecutionResult:
+    """The event as graphql-core runs it, with loaders as fresh as a new event's."""
+    executor.context_value.reset_loaders()
     event = StrawberryGraphQLCoreExecutionContext.build_per_event_executor(executor, payload)
     return await _settle(event.execute_operation(False))
 
@@ -186,7 +189,7 @@ async def test_a_resolver_that_raises_is_reported_as_graphql_core_does(world, mo
     async def failing(*_: Any, **__: Any) -> Any:
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(world["context"].loaders.deal_by_id, "load", failing)
+    monkeypatch.setattr(DealByIdLoader, "load", failing)
     event = executor.build_per_event_executor(world["notification"]())
     result = await _settle(event.execute_operation(False))
     assert isinstance(event, PlannedEvent)
@@ -234,6 +237,7 @@ async def test_generated_selections_send_what_graphql_core_sends(world, query):
     assume(not graphql.validate(schema._schema, document))
     executor = PlannedExecutor.build(schema._schema, document, None, world["context"], {})
     assume(isinstance(executor, PlannedExecutor))
+    world["context"].reset_loaders()  # each example starts like a new event
     event = executor.build_per_event_executor(world["notification"]())
     planned = await _settle(event.execute_operation(False))
     reference = await _by_graphql_core(executor, world["notification"]())
