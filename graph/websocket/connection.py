@@ -86,10 +86,11 @@ class SocketConnection:
         if message["type"] != "websocket.connect":
             return
         if GRAPHQL_TRANSPORT_WS not in subprotocols:
-            await self.outlet.send({"type": "websocket.accept"})
-            await self.close(4406, "Subprotocol not acceptable")
+            if await self._send({"type": "websocket.accept"}):
+                await self.close(4406, "Subprotocol not acceptable")
             return
-        await self.outlet.send({"type": "websocket.accept", "subprotocol": GRAPHQL_TRANSPORT_WS})
+        if not await self._send({"type": "websocket.accept", "subprotocol": GRAPHQL_TRANSPORT_WS}):
+            return
         try:
             await self._receive_messages()
         finally:
@@ -217,9 +218,7 @@ class SocketConnection:
     async def send_message(self, message: dict[str, Any]) -> None:
         """Send a protocol message (in order with the events offered before it)."""
         if not self.closed:
-            await self.outlet.send(
-                {"type": "websocket.send", "text": orjson.dumps(message).decode()}
-            )
+            await self._send({"type": "websocket.send", "text": orjson.dumps(message).decode()})
 
     async def end_operation(self, op_id: str, errors: list[GraphQLError] | None = None) -> None:
         """Forget the operation and tell the client: `error` with `errors`, else `complete`."""
@@ -234,7 +233,17 @@ class SocketConnection:
         """Close the socket (the receive loop then ends)."""
         if not self.closed:
             self.closed = True
-            await self.outlet.send({"type": "websocket.close", "code": code, "reason": reason})
+            await self._send({"type": "websocket.close", "code": code, "reason": reason})
+
+    async def _send(self, message: dict[str, Any]) -> bool:
+        """Send an ASGI message; False when the client is already gone (the receive loop
+        then ends with its disconnect)."""
+        try:
+            await self.outlet.send(message)
+        except OSError:  # uvicorn's ClientDisconnected, or the socket's own error
+            self.closed = True
+            return False
+        return True
 
     # --- what the dispatcher calls ---------------------------------------------------
 

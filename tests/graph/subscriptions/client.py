@@ -68,6 +68,7 @@ class TransportClient:
         self.closed: asyncio.Future[tuple[int, str]] = asyncio.get_running_loop().create_future()
         self._reading = asyncio.Event()
         self._reading.set()
+        self._gone = False
         scope = {
             "type": "websocket",
             "path": "/graphql",
@@ -100,6 +101,8 @@ class TransportClient:
 
     async def _send(self, message: dict[str, Any]) -> None:
         await self._reading.wait()
+        if self._gone:  # what uvicorn raises once the client is gone
+            raise OSError("client disconnected")
         kind = message["type"]
         if kind == "websocket.accept":
             self.accepted.set_result(message.get("subprotocol"))
@@ -145,6 +148,10 @@ class TransportClient:
     def pause(self) -> None:
         """Stop reading: the app's sends wait, as on a socket whose buffer is full."""
         self._reading.clear()
+
+    def vanish(self) -> None:
+        """The client is gone without a close: the app's sends fail from now on."""
+        self._gone = True
 
     def resume(self) -> None:
         """Read again."""

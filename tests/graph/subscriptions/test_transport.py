@@ -4,6 +4,7 @@ operations over the socket, and what the client sees when something goes wrong."
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 from sqlalchemy.exc import OperationalError
@@ -226,6 +227,16 @@ async def test_a_failed_read_loses_nothing_the_next_wakeup_reads_it(
     assert failures
     assert cursors == [notification_cursor(1), notification_cursor(2)]
     assert await _quiet(live)
+
+
+async def test_a_client_gone_mid_reply_ends_the_connection_quietly(factory, connect, caplog):
+    _, _, colleague = await _team(factory)
+    client = await connect(colleague)
+    client.vanish()
+    await client.send({"type": "ping"})  # the pong cannot be sent
+    await asyncio.wait_for(asyncio.shield(client.task), 5)  # the connection ended
+    assert client.task.exception() is None
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
 
 
 async def test_revoking_the_token_closes_the_socket_with_4403(factory, connect, database, broker):
