@@ -470,8 +470,8 @@ def _is_pure(complete: Complete) -> bool:
     return bool(getattr(complete, "_pure", False))
 
 
-def compile_plan(executor: PlannedExecutor) -> Plan:
-    """The plan for the executor's subscription operation; raises Unplannable."""
+def root_field(executor: PlannedExecutor) -> tuple[GraphQLObjectType, str, list[FieldDetails]]:
+    """The subscription's single root field: its type, response name and field nodes."""
     root_type = executor.schema.subscription_type
     if root_type is None:
         raise Unplannable("no subscription type")
@@ -486,8 +486,13 @@ def compile_plan(executor: PlannedExecutor) -> Plan:
     if collected.new_defer_usages or len(collected.grouped_field_set) != 1:
         raise Unplannable("not a single root field")
     ((name, group),) = collected.grouped_field_set.items()
-    root = _compile_step(executor, root_type, name, group, root=True)
-    return Plan(root=root)
+    return root_type, name, group
+
+
+def compile_plan(executor: PlannedExecutor) -> Plan:
+    """The plan for the executor's subscription operation; raises Unplannable."""
+    root_type, name, group = root_field(executor)
+    return Plan(root=_compile_step(executor, root_type, name, group, root=True))
 
 
 # --- caching -------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ from graphql import (
     OperationType,
     execute,
 )
-from graphql.execution.collect_fields import collect_fields
 from graphql.execution.values import get_argument_values
 from sqlalchemy.exc import SQLAlchemyError
 from strawberry.execution import optimized_is_awaitable
@@ -31,7 +30,7 @@ from graph.cost import check_cost
 from graph.limits import check_variable_lists
 from graph.subscriptions.dispatcher import Follower
 from graph.subscriptions.feeds import FEEDS
-from graph.subscriptions.plans import PlannedExecutor
+from graph.subscriptions.plans import PlannedExecutor, root_field
 from graph.subscriptions.render import EventRenderer, build_executor
 
 if TYPE_CHECKING:
@@ -150,17 +149,7 @@ async def _follow(
 
 def _root_field(executor: PlannedExecutor) -> tuple[str, dict[str, Any]]:
     """The subscription's root field (validation allows exactly one) and its arguments."""
-    root_type = executor.schema.subscription_type
-    assert root_type is not None
-    collected = collect_fields(
-        executor.schema,
-        executor.fragments,
-        executor.variable_values,
-        root_type,
-        executor.operation,
-        executor.hide_suggestions,
-    )
-    ((_, group),) = collected.grouped_field_set.items()
+    root_type, _, group = root_field(executor)
     node = group[0].node
     field_def = executor.schema.get_field(root_type, node.name.value)
     assert field_def is not None

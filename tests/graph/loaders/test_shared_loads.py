@@ -5,7 +5,6 @@ must still complete with the errors (it used to end in a CancelledError)."""
 from __future__ import annotations
 
 from db.models import AccountKind, ActivityKind
-from db.ops.activity import lock_deal, record_activity
 
 # Both deals fail (their non-null connections refuse the arguments), so graphql-core cancels
 # each one's pending fields, which wait on loads the other deal shares.
@@ -33,7 +32,7 @@ QUERY = """
 """
 
 
-async def test_one_field_cancelled_does_not_cancel_a_shared_load(gql, factory, database):
+async def test_one_field_cancelled_does_not_cancel_a_shared_load(gql, factory):
     # given: a notification about a deal with a shared call summary
     partner = await factory.org(AccountKind.PARTNER)
     vendor = await factory.org(AccountKind.VENDOR)
@@ -41,17 +40,7 @@ async def test_one_field_cancelled_does_not_cancel_a_shared_load(gql, factory, d
     rep = await factory.person(vendor)
     deal = await factory.deal(partner, vendor, team=[me, rep])
     await factory.call_summary(deal, rep, shared=True)
-    async with database.transaction() as session:
-        locked = await lock_deal(session=session, deal_id=deal.id)
-        assert locked is not None
-        await record_activity(
-            session=session,
-            deal=locked,
-            kind=ActivityKind.AMOUNT_CHANGED,
-            actor=rep.user,
-            account_id=rep.user.account_id,
-            details={},
-        )
+    await factory.activity(deal, rep, ActivityKind.AMOUNT_CHANGED)
     # when
     body = await gql(QUERY, me.token)
     # then: both objects are null with their errors; nothing else went wrong
