@@ -28,7 +28,8 @@ from graphql.type.definition import GraphQLResolveInfoHelpers
 from strawberry.execution import optimized_is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from graph.subscriptions.plans import Plan, PlannedExecutor, fresh_loaders, plans, run_root
+from graph.subscriptions.plan_steps import Plan, run_root
+from graph.subscriptions.plans import PlannedExecutor, fresh_loaders, plans
 
 
 async def _gather(values: Sequence[Awaitable[Any]]) -> list[Any]:

@@ -27,7 +27,8 @@ from graph.loaders.deals import DealByIdLoader
 from graph.notifications.types import Notification, notification_cursor
 from graph.relay import to_global_id
 from graph.schema import schema
-from graph.subscriptions.plans import PlannedEvent, PlannedExecutor, plans, run_root
+from graph.subscriptions.plan_steps import run_root
+from graph.subscriptions.plans import PlannedEvent, PlannedExecutor, plans
 from graph.subscriptions.reader import feed_reader
 
 NOTIFICATION_SELECTIONS = {
