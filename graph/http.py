@@ -12,7 +12,7 @@ import asyncio
 from inspect import isawaitable
 from typing import Any
 
-from graphql import ExecutionResult, GraphQLError, OperationType, execute
+from graphql import DocumentNode, ExecutionResult, GraphQLError, OperationType, execute
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.execution import optimized_is_awaitable
@@ -20,7 +20,7 @@ from strawberry.execution import optimized_is_awaitable
 from graph.auth import viewer_for
 from graph.context import Context, Viewer
 from graph.cost import check_cost
-from graph.documents import DocumentCache, PreparedDocument
+from graph.documents import DocumentCache
 from graph.ide import ide_response, wants_ide
 from graph.limits import Limits, check_variable_lists
 from graph.masking import format_errors
@@ -139,13 +139,24 @@ class GraphQLHTTP:
             if not throttle.allowed:
                 return self._throttled(throttle, requested, media, cost)
 
-        result = await self._execute(request, prepared, params, viewer)
+        state = self.state
+        context = Context(
+            database=state.database,
+            settings=state.settings,
+            broker=state.broker,
+            viewer=viewer,
+            request=request,
+        )
+        assert prepared.document is not None
+        result = await self.execute(
+            prepared.document, context, params.variables, params.operation_name, params.extensions
+        )
         if result is None:
             return problem_response(
                 HTTPProblem(503, "TIMEOUT", "The query took too long and was stopped."), media
             )
-        if result.data is None and result.errors and all(e.path is None for e in result.errors):
-            return self._refuse(list(result.errors), media, cost)  # variable coercion
+        if request_errors(result):
+            return self._refuse(list(result.errors or ()), media, cost)  # variable coercion
         actual = plan.actual(result.data)
         cost["actualQueryCost"] = actual
         log_fields(request)["actual_cost"] = actual
@@ -159,30 +170,28 @@ class GraphQLHTTP:
         payload["extensions"] = {"cost": cost}
         return respond(payload, media_type=media)
 
-    async def _execute(
-        self, request: Request, prepared: PreparedDocument, params: GraphQLParams, viewer: Viewer
+    async def execute(
+        self,
+        document: DocumentNode,
+        context: Context,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult | None:
+        """Run a query or mutation (over HTTP or a WebSocket); None when it timed out."""
         state = self.state
-        context = Context(
-            database=state.database,
-            settings=state.settings,
-            broker=state.broker,
-            viewer=viewer,
-            request=request,
-        )
-        assert prepared.document is not None
         try:
             async with asyncio.timeout(state.settings.execution_timeout_seconds):
                 result = execute(
                     state.schema._schema,
-                    prepared.document,
+                    document,
                     context_value=context,
-                    variable_values=params.variables,
-                    operation_name=params.operation_name,
+                    variable_values=variables,
+                    operation_name=operation_name,
                     executor_class=state.schema.execution_context_class,
                     is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
                     hide_suggestions=self.hide_suggestions,
-                    operation_extensions=params.extensions,
+                    operation_extensions=extensions,
                 )
                 if isawaitable(result):
                     result = await result
@@ -215,3 +224,13 @@ class GraphQLHTTP:
             media_type=media,
             headers={"Retry-After": str(retry_after)},
         )
+
+
+def request_errors(result: ExecutionResult) -> bool:
+    """Whether a result is a request error (no data, no error with a path: the variables
+    did not coerce) rather than a partial response."""
+    return (
+        result.data is None
+        and bool(result.errors)
+        and all(error.path is None for error in result.errors or ())
+    )

@@ -24,6 +24,11 @@ def is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError)
 
 
+def unexpected(error: Exception) -> GraphQLError:
+    """An exception the API did not mean to raise, as an error `format_errors` masks."""
+    return GraphQLError(str(error), original_error=error)
+
+
 def format_errors(errors: Iterable[GraphQLError], request_id: str) -> list[dict[str, Any]]:
     """The `errors` entry of a response, with unexpected errors masked and logged."""
     formatted: list[dict[str, Any]] = []

@@ -94,7 +94,7 @@ async def read_params(
         raise HTTPProblem(400, "BAD_REQUEST", "The request body must be a JSON object.")
     if persisted is not None:
         raw = persisted.expand(raw)
-    return _params(raw)
+    return params_of(raw)
 
 
 def _check_content_type(header: str | None) -> None:
@@ -142,7 +142,8 @@ def _loads(text: str | bytes, message: str) -> Any:
         raise HTTPProblem(400, "BAD_REQUEST", message) from None
 
 
-def _params(raw: dict[str, Any]) -> GraphQLParams:
+def params_of(raw: dict[str, Any]) -> GraphQLParams:
+    """The parameters of a decoded request object; raises HTTPProblem (400) when malformed."""
     query = raw.get("query")
     if not isinstance(query, str):
         raise HTTPProblem(400, "BAD_REQUEST", "A `query` string is required.")

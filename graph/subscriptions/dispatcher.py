@@ -31,8 +31,8 @@ from strawberry.execution import optimized_is_awaitable
 
 from db.queries.feeds import FEED_PAGE
 from graph.subscriptions.feed import BatchRead, Feed
+from graph.subscriptions.plan_steps import PlanRun
 from graph.subscriptions.reader import BATCH
-from graph.subscriptions.render import EventRenderer
 
 if TYPE_CHECKING:
     from graph.broker import Broker
@@ -84,7 +84,7 @@ class Follower:
         connection: Connection,
         op_id: str,
         feed: Feed[Any],
-        renderer: EventRenderer,
+        renderer: PlanRun,
         slot: int,
     ) -> None:
         self.dispatcher = dispatcher
@@ -192,13 +192,13 @@ class Dispatcher:
             return
         for follower, rows in zip(followers, found, strict=True):
             if follower.state is State.BUSY:
-                self._deliver(follower, rows, 0)
+                self._deliver(follower, rows)
 
-    def _deliver(self, follower: Follower, rows: Sequence[Any], index: int) -> None:
-        """Render and offer rows from `index` on; hands over to a task if one must await."""
+    def _deliver(self, follower: Follower, rows: Sequence[Any]) -> None:
+        """Render and offer the rows in order; hands over to a task if one must await."""
         try:
-            for at in range(index, len(rows)):
-                result = follower.renderer.render(follower.feed.source(rows[at]))
+            for at in range(len(rows)):
+                result = follower.renderer.run(follower.feed.source(rows[at]))
                 if optimized_is_awaitable(result):
                     self._deliver_later(follower, rows, at, result)  # type: ignore[arg-type]
                     return
@@ -228,7 +228,7 @@ class Dispatcher:
             if not self._offer(follower, rows[at], result):
                 return
             for row in rows[at + 1 :]:
-                result = follower.renderer.render(follower.feed.source(row))
+                result = follower.renderer.run(follower.feed.source(row))
                 if optimized_is_awaitable(result):
                     result = await result  # type: ignore[misc]
                 if not self._offer(follower, row, result):  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeGuard
 
 from graphql import (
+    ExecutionResult,
     FieldNode,
     GraphQLField,
     GraphQLLeafType,
@@ -33,6 +34,10 @@ class Resolving(Protocol):
     """What running a plan needs of its executor (`PlannedExecutor`, or an `EventScope`)."""
 
     root_value: Any
+    context_value: Any
+
+    def graphql_core_event(self, payload: Any) -> Any:
+        """graphql-core's own per-event executor for `payload` (when the plan cannot run)."""
 
     def build_resolve_info(
         self,
@@ -293,3 +298,54 @@ def pure(complete: Complete) -> Complete:
 def is_pure(complete: Complete) -> bool:
     """Whether a completion was marked `pure`."""
     return bool(getattr(complete, "_pure", False))
+
+
+class PlanRun:
+    """Runs one subscription's events from its plan, or by graphql-core when it must.
+
+    A plan covers the error-free path only: an event whose resolver raises, or that
+    meets anything else the plan does not expect, runs through graphql-core instead,
+    on fresh loaders, so it reports exactly what graphql-core alone would.
+    """
+
+    __slots__ = ("plan", "root_args", "scope")
+
+    def __init__(self, plan: Plan | None, root_args: dict[str, Any], scope: Resolving) -> None:
+        self.plan = plan
+        self.root_args = root_args
+        self.scope = scope
+
+    def run(self, payload: Any) -> ExecutionResult | Awaitable[ExecutionResult]:
+        """The event's result, or an awaitable of it when a resolver awaits."""
+        plan, scope = self.plan, self.scope
+        if plan is None:
+            return self._by_graphql_core(payload, abandoned=False)
+        scope.root_value = payload  # what the resolvers' info carries as root
+        try:
+            data = run_root(plan, self.root_args, payload, scope)
+        except Exception:  # an error on this event: graphql-core reports it its way
+            return self._by_graphql_core(payload)
+        if scope.is_awaitable(data):
+            return self._finish(data, payload)
+        return ExecutionResult(data, None)
+
+    async def _finish(self, data: Awaitable[Any], payload: Any) -> ExecutionResult:
+        try:
+            return ExecutionResult(await data, None)
+        except Exception:
+            result = self._by_graphql_core(payload)
+            return await result if self.scope.is_awaitable(result) else result  # type: ignore[no-any-return]
+
+    def _by_graphql_core(self, payload: Any, *, abandoned: bool = True) -> Any:
+        if abandoned:
+            fresh_loaders(self.scope.context_value)
+        return self.scope.graphql_core_event(payload).execute_operation(False)
+
+
+def fresh_loaders(context: Any) -> None:
+    """Forget what an abandoned plan run loaded, so graphql-core runs the event as if the
+    plan had never started: the same loads in the same order, so the same errors (when
+    two fields fail, which one graphql-core reports depends on the order they fail in)."""
+    reset = getattr(context, "reset_loaders", None)
+    if reset is not None:
+        reset()

@@ -25,12 +25,11 @@ so running them again is harmless). Selections a plan does not cover (abstract t
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 import orjson
 from graphql import (
-    ExecutionResult,
     FieldNode,
     GraphQLField,
     GraphQLObjectType,
@@ -52,10 +51,9 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
 from graph.subscriptions.plan_steps import (
-    Abandon,
     Complete,
     Plan,
-    Resolving,
+    PlanRun,
     Step,
     is_pure,
     leaf,
@@ -63,19 +61,7 @@ from graph.subscriptions.plan_steps import (
     non_null,
     object_of,
     pure,
-    run_root,
 )
-
-__all__ = [
-    "Abandon",
-    "Plan",
-    "PlanCache",
-    "PlannedEvent",
-    "PlannedExecutor",
-    "Resolving",
-    "plans",
-    "run_root",
-]
 
 PLANS = 1000
 """Plans kept per process (distinct documents × the variable values they depend on)."""
@@ -332,50 +318,15 @@ plans = PlanCache()
 class PlannedEvent:
     """One subscription event, run from the plan (or by graphql-core if it must be)."""
 
-    __slots__ = ("executor", "payload", "plan", "root_args")
+    __slots__ = ("payload", "run")
 
-    def __init__(
-        self, executor: PlannedExecutor, plan: Plan, root_args: dict[str, Any], payload: Any
-    ) -> None:
-        self.executor = executor
-        self.plan = plan
-        self.root_args = root_args
+    def __init__(self, run: PlanRun, payload: Any) -> None:
+        self.run = run
         self.payload = payload
 
     def execute_operation(self, serially: bool | None = None) -> Any:
         """The event's result, like graphql-core's per-event executor returns it."""
-        executor = self.executor
-        executor.root_value = self.payload  # what the resolvers' info carries as root
-        try:
-            data = run_root(self.plan, self.root_args, self.payload, executor)
-        except Exception:  # an error on this event: graphql-core reports it its way
-            return self._by_graphql_core()
-        if executor.is_awaitable(data):
-            return self._finish(data)
-        return ExecutionResult(data, None)
-
-    async def _finish(self, data: Awaitable[Any]) -> ExecutionResult:
-        try:
-            return ExecutionResult(await data, None)
-        except Exception:
-            result = self._by_graphql_core()
-            return await result if self.executor.is_awaitable(result) else result  # type: ignore[no-any-return]
-
-    def _by_graphql_core(self) -> Any:
-        fresh_loaders(self.executor.context_value)
-        event = StrawberryGraphQLCoreExecutionContext.build_per_event_executor(
-            self.executor, self.payload
-        )
-        return event.execute_operation(False)
-
-
-def fresh_loaders(context: Any) -> None:
-    """Forget what an abandoned plan run loaded, so graphql-core runs the event as if the
-    plan had never started: the same loads in the same order, so the same errors (when
-    two fields fail, which one graphql-core reports depends on the order they fail in)."""
-    reset = getattr(context, "reset_loaders", None)
-    if reset is not None:
-        reset()
+        return self.run.run(self.payload)
 
 
 class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -383,20 +334,24 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._plan: Plan | None = None
-        self._root_args: dict[str, Any] | None = None
+        self._run: PlanRun | None = None
         self._planned = False
 
     def build_per_event_executor(self, payload: Any) -> Any:
         """A plan-run event when the selection has a plan, else graphql-core's copy."""
         if not self._planned:
             self._planned = True
-            self._plan = plans.plan_for(self)
-            if self._plan is not None:
-                self._root_args = self.root_arguments(self._plan)
-        if self._plan is None or self._root_args is None:
+            plan = plans.plan_for(self)
+            root_args = self.root_arguments(plan) if plan is not None else None
+            if root_args is not None:
+                self._run = PlanRun(plan, root_args, self)
+        if self._run is None:
             return super().build_per_event_executor(payload)
-        return PlannedEvent(self, self._plan, self._root_args, payload)
+        return PlannedEvent(self._run, payload)
+
+    def graphql_core_event(self, payload: Any) -> Any:
+        """graphql-core's per-event copy of this executor (what strawberry would run)."""
+        return StrawberryGraphQLCoreExecutionContext.build_per_event_executor(self, payload)
 
     def root_arguments(self, plan: Plan) -> dict[str, Any] | None:
         """The root field's coerced arguments; None when they do not coerce."""

@@ -28,8 +28,8 @@ from graphql.type.definition import GraphQLResolveInfoHelpers
 from strawberry.execution import optimized_is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from graph.subscriptions.plan_steps import Plan, run_root
-from graph.subscriptions.plans import PlannedExecutor, fresh_loaders, plans
+from graph.subscriptions.plan_steps import PlanRun
+from graph.subscriptions.plans import PlannedExecutor, plans
 
 
 async def _gather(values: Sequence[Awaitable[Any]]) -> list[Any]:
@@ -113,68 +113,44 @@ class EventScope:
         self.raw_variables = raw_variables
         self.operation_name = operation_name
 
-
-class EventRenderer:
-    """Runs one subscription's events: from its plan, or by graphql-core when it must."""
-
-    __slots__ = ("plan", "root_args", "scope")
-
-    def __init__(self, plan: Plan | None, root_args: dict[str, Any], scope: EventScope) -> None:
-        self.plan = plan
-        self.root_args = root_args
-        self.scope = scope
-
-    @classmethod
-    def for_executor(
-        cls,
-        executor: PlannedExecutor,
-        document: DocumentNode,
-        raw_variables: dict[str, Any] | None,
-        operation_name: str | None,
-    ) -> EventRenderer:
-        """The renderer of the executor's subscription (the executor is not kept)."""
-        plan = plans.plan_for(executor)
-        root_args = executor.root_arguments(plan) if plan is not None else None
-        scope = EventScope(executor, document, raw_variables, operation_name)
-        if root_args is None:  # graphql-core reports the arguments' error on each event
-            return cls(None, {}, scope)
-        return cls(plan, root_args, scope)
-
-    def render(self, source: Any) -> ExecutionResult | Awaitable[ExecutionResult]:
-        """The event's result, or an awaitable of it when a resolver awaits."""
-        plan = self.plan
-        if plan is None:
-            return self._by_graphql_core(source)
-        scope = self.scope
-        scope.root_value = source
-        try:
-            data = run_root(plan, self.root_args, source, scope)  # type: ignore[arg-type]
-        except Exception:  # an error on this event: graphql-core reports it its way
-            return self._by_graphql_core(source)
-        if optimized_is_awaitable(data):
-            return self._finish(data, source)
-        return ExecutionResult(data, None)
-
-    async def _finish(self, data: Awaitable[Any], source: Any) -> ExecutionResult:
-        try:
-            return ExecutionResult(await data, None)
-        except Exception:
-            result = self._by_graphql_core(source)
-            return await result if optimized_is_awaitable(result) else result  # type: ignore[no-any-return]
-
-    def _by_graphql_core(self, source: Any) -> Any:
-        scope = self.scope
-        if self.plan is not None:
-            fresh_loaders(scope.context_value)
+    def graphql_core_event(self, payload: Any) -> Any:
+        """A fresh executor's per-event copy: what strawberry would run the event with."""
         executor = build_executor(
-            scope.schema,
-            scope.document,
-            scope.context_value,
-            scope.raw_variables,
-            scope.operation_name,
-            hide_suggestions=scope.hide_suggestions,
+            self.schema,
+            self.document,
+            self.context_value,
+            self.raw_variables,
+            self.operation_name,
+            hide_suggestions=self.hide_suggestions,
         )
-        if isinstance(executor, list):  # variables were coerced once already; not expected
-            return ExecutionResult(None, executor)
-        event = StrawberryGraphQLCoreExecutionContext.build_per_event_executor(executor, source)
-        return event.execute_operation(False)
+        if isinstance(executor, list):  # the variables coerced once already: not expected
+            return _Refused(executor)
+        return StrawberryGraphQLCoreExecutionContext.build_per_event_executor(executor, payload)
+
+
+class _Refused:
+    """An event whose variables no longer coerce: its result is those errors."""
+
+    __slots__ = ("errors",)
+
+    def __init__(self, errors: list[GraphQLError]) -> None:
+        self.errors = errors
+
+    def execute_operation(self, serially: bool | None = None) -> ExecutionResult:
+        return ExecutionResult(None, self.errors)
+
+
+def renderer_for(
+    executor: PlannedExecutor,
+    document: DocumentNode,
+    raw_variables: dict[str, Any] | None,
+    operation_name: str | None,
+) -> PlanRun:
+    """What runs the executor's subscription events (the executor itself is not kept)."""
+    plan = plans.plan_for(executor)
+    root_args = executor.root_arguments(plan) if plan is not None else None
+    scope = EventScope(executor, document, raw_variables, operation_name)
+    # (EventScope's checks are strawberry's and graphql-core's, typed as plain bools)
+    if root_args is None:  # graphql-core reports the arguments' error on each event
+        return PlanRun(None, {}, scope)  # type: ignore[arg-type]
+    return PlanRun(plan, root_args, scope)  # type: ignore[arg-type]

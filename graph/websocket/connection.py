@@ -28,9 +28,10 @@ from starlette.types import Receive
 
 from graph.auth import viewer_for
 from graph.context import Context
-from graph.masking import format_errors
+from graph.masking import format_errors, unexpected
 from graph.publish import token_channel
 from graph.subscriptions.dispatcher import Follower
+from graph.websocket.operations import run_operation
 from graph.websocket.outlet import DirectOutlet, QueuedOutlet
 
 if TYPE_CHECKING:
@@ -189,8 +190,6 @@ class SocketConnection:
             )
             await self.send_message({"id": op_id, "type": "error", "payload": [error.formatted]})
             return
-        from graph.websocket.operations import run_operation
-
         self.operations[op_id] = asyncio.ensure_future(run_operation(self, op_id, payload))
 
     def _complete(self, message: dict[str, Any]) -> None:
@@ -204,11 +203,14 @@ class SocketConnection:
         elif operation is not None:
             operation.cancel()
 
-    def _end(self) -> None:
-        self.closed = True
+    def _stop_all(self) -> None:
         for operation in list(self.operations.values()):
             self._stop(operation)
         self.operations.clear()
+
+    def _end(self) -> None:
+        self.closed = True
+        self._stop_all()
         if self.context is not None:
             token_id = self.context.viewer.token_id
             self.service.broker.local.detach(token_channel(token_id), self)
@@ -276,8 +278,7 @@ class SocketConnection:
         masked error with this connection's request id)."""
         if self.operations.get(follower.op_id) is follower:
             del self.operations[follower.op_id]
-            wrapped = GraphQLError(str(error), original_error=error)
-            self.service.spawn(self.end_operation(follower.op_id, [wrapped]))
+            self.service.spawn(self.end_operation(follower.op_id, [unexpected(error)]))
 
     # --- the token watch (the broker wakes this connection on its token's channel) ----
 
@@ -294,7 +295,5 @@ class SocketConnection:
         """The token no longer authenticates: stop every operation, close with 4403."""
         if self.closed:
             return
-        for operation in list(self.operations.values()):
-            self._stop(operation)
-        self.operations.clear()
+        self._stop_all()  # first, so that nothing is sent once the socket is closed
         self.service.spawn(self.close(*REVOKED))

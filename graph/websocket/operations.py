@@ -11,27 +11,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from inspect import isawaitable
 from typing import TYPE_CHECKING, Any
 
 from graphql import (
     DocumentNode,
-    ExecutionResult,
     GraphQLError,
     OperationDefinitionNode,
     OperationType,
-    execute,
 )
 from graphql.execution.values import get_argument_values
 from sqlalchemy.exc import SQLAlchemyError
-from strawberry.execution import optimized_is_awaitable
 
 from graph.cost import check_cost
+from graph.http import request_errors
 from graph.limits import check_variable_lists
+from graph.masking import unexpected
 from graph.subscriptions.dispatcher import Follower
 from graph.subscriptions.feeds import FEEDS
 from graph.subscriptions.plans import PlannedExecutor, root_field
-from graph.subscriptions.render import EventRenderer, build_executor
+from graph.subscriptions.render import build_executor, renderer_for
+from graph.transport import HTTPProblem, params_of
 
 if TYPE_CHECKING:
     from graph.context import Context
@@ -55,31 +54,26 @@ async def run_operation(connection: SocketConnection, op_id: str, payload: dict[
     except asyncio.CancelledError:
         raise
     except Exception as error:  # a bug or an outage: logged, masked for the client
-        wrapped = GraphQLError(str(error), original_error=error)
-        await connection.end_operation(op_id, [wrapped])
+        await connection.end_operation(op_id, [unexpected(error)])
 
 
 async def _admit(
     connection: SocketConnection, payload: dict[str, Any]
 ) -> tuple[DocumentNode, OperationDefinitionNode] | list[GraphQLError]:
     endpoint = connection.service.endpoint
-    query, variables = payload.get("query"), payload.get("variables")
-    operation_name = payload.get("operationName")
-    if not isinstance(query, str):
-        return [_bad_request("A `query` string is required.")]
-    if variables is not None and not isinstance(variables, dict):
-        return [_bad_request("`variables` must be an object.")]
-    if operation_name is not None and not isinstance(operation_name, str):
-        return [_bad_request("`operationName` must be a string.")]
-    prepared = endpoint.documents.get(query)
+    try:
+        params = params_of(payload)  # the checks a GraphQL-over-HTTP body gets
+    except HTTPProblem as problem:
+        return [GraphQLError(problem.message, extensions={"code": problem.code})]
+    prepared = endpoint.documents.get(params.query)
     if prepared.document is None:
         return list(prepared.errors)
-    operation = prepared.operation(operation_name or None)
+    operation = prepared.operation(params.operation_name)
     if isinstance(operation, GraphQLError):
         return [operation]
     if prepared.errors:
         return list(prepared.errors)
-    variables = variables or {}
+    variables = params.variables or {}
     try:
         requested = prepared.plans[operation.name.value if operation.name else None].requested(
             variables
@@ -128,7 +122,7 @@ async def _follow(
     except GraphQLError as error:
         await connection.end_operation(op_id, [error])
         return
-    renderer = EventRenderer.for_executor(executor, document, variables, operation_name)
+    renderer = renderer_for(executor, document, variables, operation_name)
     follower = Follower(
         service.dispatcher, connection, op_id, feed, renderer, service.broker.local.next_slot()
     )
@@ -162,31 +156,20 @@ def _root_field(executor: PlannedExecutor) -> tuple[str, dict[str, Any]]:
 async def _execute(
     connection: SocketConnection, op_id: str, document: DocumentNode, payload: dict[str, Any]
 ) -> None:
-    service = connection.service
-    state = service.state
-    try:
-        async with asyncio.timeout(state.settings.execution_timeout_seconds):
-            result = execute(
-                state.schema._schema,
-                document,
-                context_value=_context(connection),
-                variable_values=payload.get("variables"),
-                operation_name=payload.get("operationName") or None,
-                executor_class=state.schema.execution_context_class,
-                is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
-                hide_suggestions=service.endpoint.hide_suggestions,
-            )
-            if isawaitable(result):
-                result = await result
-    except TimeoutError:
+    result = await connection.service.endpoint.execute(
+        document,
+        _context(connection),
+        payload.get("variables"),
+        payload.get("operationName") or None,
+    )
+    if result is None:
         timeout = GraphQLError(
             "The operation took too long and was stopped.", extensions={"code": "TIMEOUT"}
         )
         await connection.end_operation(op_id, [timeout])
         return
-    assert isinstance(result, ExecutionResult)
-    if result.data is None and result.errors and all(e.path is None for e in result.errors):
-        await connection.end_operation(op_id, list(result.errors))  # variable coercion
+    if request_errors(result):
+        await connection.end_operation(op_id, list(result.errors or ()))  # variable coercion
         return
     if connection.operations.get(op_id) is not asyncio.current_task():
         return  # completed meanwhile: nothing more is sent for it
@@ -199,7 +182,3 @@ async def _execute(
 def _context(connection: SocketConnection) -> Context:
     assert connection.context is not None
     return connection.context
-
-
-def _bad_request(message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "BAD_REQUEST"})
