@@ -163,3 +163,39 @@ async def test_many_subscribers_of_one_user_each_get_every_notification(factory,
     expected = [to_global_id("Activity", pk) for pk in made]
     assert [e["notificationReceived"]["activity"]["id"] for e in got_one] == expected
     assert [e["notificationReceived"]["activity"]["id"] for e in got_two] == expected
+
+
+SHARED_CHANGE = """
+subscription ($after: String) {
+  notificationReceived(after: $after) { activity { kind deal { stage { id } } } }
+}
+"""
+
+
+async def test_one_change_reaching_both_companies_shows_each_its_own_account_view(
+    factory, subscribe, change
+):
+    # given: a vendor rep and a partner user on one deal, each with their own pipeline
+    partner = await factory.org(AccountKind.PARTNER)
+    vendor = await factory.org(AccountKind.VENDOR)
+    actor = await factory.person(partner)
+    colleague = await factory.person(partner)
+    rep = await factory.person(vendor)
+    deal = await factory.deal(partner, vendor, team=[actor, colleague, rep])
+    start = {"after": notification_cursor(0)}
+    async with (
+        subscribe(colleague, SHARED_CHANGE, start) as partner_side,
+        subscribe(rep, SHARED_CHANGE, start) as vendor_side,
+    ):
+        # when: one shared change notifies both (they are delivered from one read)
+        await change(deal, actor)
+        seen_by_partner = (await partner_side.next())["notificationReceived"]["activity"]
+        seen_by_vendor = (await vendor_side.next())["notificationReceived"]["activity"]
+    # then: the same activity, but each sees the deal's stage in its own account's pipeline
+    assert seen_by_partner["kind"] == seen_by_vendor["kind"]
+    assert seen_by_partner["deal"]["stage"]["id"] == to_global_id(
+        "PipelineStage", partner.stages[1].id
+    )
+    assert seen_by_vendor["deal"]["stage"]["id"] == to_global_id(
+        "PipelineStage", vendor.stages[1].id
+    )
